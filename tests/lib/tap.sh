@@ -1,0 +1,62 @@
+# shellcheck shell=bash
+# TAP helpers for the in-VM suite. Source it; every helper prints one TAP
+# line, "ok - NAME" or "not ok - NAME" followed by "# " diagnostics.
+
+TAP_FILE=$(basename "${BASH_SOURCE[1]:-$0}" .sh)
+tap_failures=0
+
+ok()   { echo "ok - $TAP_FILE: $1"; }
+skip() { echo "ok - $TAP_FILE: $1 # SKIP ${2:-}"; }
+not_ok() {
+	echo "not ok - $TAP_FILE: $1"
+	shift
+	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/#   /'
+	tap_failures=$((tap_failures + 1))
+	return 1
+}
+
+# t_run NAME CMD...: the command succeeds.
+t_run() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "\$ $*" "$out"; fi
+}
+
+# t_fails NAME CMD...: the command fails (non-zero exit).
+t_fails() {
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then not_ok "$name" "unexpectedly succeeded: $*" "$out"; else ok "$name"; fi
+}
+
+# t_eq NAME GOT WANT
+t_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got:  '$2'" "want: '$3'"; fi
+}
+
+# t_match NAME TEXT REGEX (grep -E)
+t_match() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then ok "$1"; else not_ok "$1" "text: '$2'" "does not match: $3"; fi
+}
+
+# t_err NAME EXIT_REGEX STDERR_REGEX CMD...: the command fails with a
+# matching one-line stderr message and an exit code that matches.
+t_err() {
+	local name=$1 want_rc=$2 want_msg=$3 err rc
+	shift 3
+	err=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ $rc = 0 ]; then
+		not_ok "$name" "unexpectedly succeeded: $*"
+	elif ! [[ $rc =~ ^($want_rc)$ ]]; then
+		not_ok "$name" "exit $rc, want $want_rc: $*" "$err"
+	elif ! printf '%s\n' "$err" | grep -Eq -- "$want_msg"; then
+		not_ok "$name" "stderr: '$err'" "does not match: $want_msg"
+	else
+		ok "$name"
+	fi
+}
+
+tap_done() {
+	exit $((tap_failures > 0))
+}

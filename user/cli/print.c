@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Text and JSON output through the same calls; see print.h. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "print.h"
+
+#define MAX_DEPTH 16
+
+static struct {
+	FILE *out;
+	bool json;
+	bool pretty;
+	int depth;
+	bool need_comma[MAX_DEPTH];
+	bool in_array[MAX_DEPTH];
+} pr = { .depth = 0 };
+
+void print_init(FILE *out, bool json, bool pretty)
+{
+	memset(&pr, 0, sizeof(pr));
+	pr.out = out;
+	pr.json = json;
+	pr.pretty = pretty;
+}
+
+bool print_is_json(void)
+{
+	return pr.json;
+}
+
+static void newline_indent(void)
+{
+	if (!pr.pretty)
+		return;
+	fputc('\n', pr.out);
+	for (int i = 0; i < pr.depth; i++)
+		fputs("  ", pr.out);
+}
+
+static void json_string(const char *s)
+{
+	fputc('"', pr.out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':  fputs("\\\"", pr.out); break;
+		case '\\': fputs("\\\\", pr.out); break;
+		case '\n': fputs("\\n", pr.out); break;
+		case '\r': fputs("\\r", pr.out); break;
+		case '\t': fputs("\\t", pr.out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(pr.out, "\\u%04x", *p);
+			else
+				fputc(*p, pr.out);
+		}
+	}
+	fputc('"', pr.out);
+}
+
+/* Comma, indentation and key before a JSON value. */
+static void json_key(const char *key)
+{
+	if (pr.depth > 0) {
+		if (pr.need_comma[pr.depth])
+			fputc(',', pr.out);
+		pr.need_comma[pr.depth] = true;
+		newline_indent();
+		if (!pr.in_array[pr.depth] && key) {
+			json_string(key);
+			fputs(pr.pretty ? ": " : ":", pr.out);
+		}
+	}
+}
+
+static void json_open(const char *key, char bracket, bool array)
+{
+	json_key(key);
+	fputc(bracket, pr.out);
+	if (pr.depth + 1 < MAX_DEPTH)
+		pr.depth++;
+	pr.need_comma[pr.depth] = false;
+	pr.in_array[pr.depth] = array;
+}
+
+static void json_close(char bracket)
+{
+	bool had_items = pr.need_comma[pr.depth];
+
+	if (pr.depth > 0)
+		pr.depth--;
+	if (had_items)
+		newline_indent();
+	fputc(bracket, pr.out);
+	if (pr.depth == 0)
+		fputc('\n', pr.out);
+}
+
+void print_open_object(const char *key)
+{
+	if (pr.json)
+		json_open(key, '{', false);
+}
+
+void print_close_object(void)
+{
+	if (pr.json)
+		json_close('}');
+}
+
+void print_open_array(const char *key)
+{
+	if (pr.json)
+		json_open(key, '[', true);
+}
+
+void print_close_array(void)
+{
+	if (pr.json)
+		json_close(']');
+}
+
+void print_string(const char *key, const char *fmt, const char *value)
+{
+	if (pr.json) {
+		json_key(key);
+		json_string(value);
+	} else if (fmt) {
+		fprintf(pr.out, fmt, value);
+	}
+}
+
+void print_u64(const char *key, const char *fmt, uint64_t value)
+{
+	if (pr.json) {
+		json_key(key);
+		fprintf(pr.out, "%" PRIu64, value);
+	} else if (fmt) {
+		fprintf(pr.out, fmt, value);
+	}
+}
+
+void print_s64(const char *key, const char *fmt, int64_t value)
+{
+	if (pr.json) {
+		json_key(key);
+		fprintf(pr.out, "%" PRId64, value);
+	} else if (fmt) {
+		fprintf(pr.out, fmt, value);
+	}
+}
+
+void print_double(const char *key, const char *fmt, double value)
+{
+	if (pr.json) {
+		json_key(key);
+		fprintf(pr.out, "%.6g", value);
+	} else if (fmt) {
+		fprintf(pr.out, fmt, value);
+	}
+}
+
+void print_bool(const char *key, const char *fmt, bool value)
+{
+	if (pr.json) {
+		json_key(key);
+		fputs(value ? "true" : "false", pr.out);
+	} else if (fmt) {
+		fprintf(pr.out, fmt, value ? "yes" : "no");
+	}
+}
+
+void print_null(const char *key, const char *text)
+{
+	if (pr.json) {
+		json_key(key);
+		fputs("null", pr.out);
+	} else if (text) {
+		fputs(text, pr.out);
+	}
+}
+
+void print_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (pr.json)
+		return;
+	va_start(ap, fmt);
+	vfprintf(pr.out, fmt, ap);
+	va_end(ap);
+}
+
+void print_end_record(void)
+{
+	if (!pr.json)
+		fputc('\n', pr.out);
+	fflush(pr.out);
+}
+
+void print_finish(void)
+{
+	fflush(pr.out);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One print path for text and JSON: each call names the JSON key and the
+ * text format of one field, and the mode chosen by -j decides which is used.
+ */
+#ifndef KCG_PRINT_H
+#define KCG_PRINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+void print_init(FILE *out, bool json, bool pretty);
+bool print_is_json(void);
+/* Finish the document: closes JSON, flushes. */
+void print_finish(void);
+
+/* key is ignored inside arrays and for the top-level object. */
+void print_open_object(const char *key);
+void print_close_object(void);
+void print_open_array(const char *key);
+void print_close_array(void);
+
+/* fmt is the text form (printf, one conversion); NULL prints nothing in text. */
+void print_string(const char *key, const char *fmt, const char *value);
+void print_u64(const char *key, const char *fmt, uint64_t value);
+void print_s64(const char *key, const char *fmt, int64_t value);
+void print_double(const char *key, const char *fmt, double value);
+void print_bool(const char *key, const char *fmt, bool value);
+void print_null(const char *key, const char *text);
+/* Text only: literal text, e.g. separators and newlines. */
+void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* One record is done: a newline in text, a flush in both (for live output). */
+void print_end_record(void);
+
+#endif /* KCG_PRINT_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libkcg internals shared between its files; not installed. */
+#ifndef LIBKCG_INTERNAL_H
+#define LIBKCG_INTERNAL_H
+
+#include <netlink/attr.h>
+#include <netlink/netlink.h>
+
+#include "libkcg.h"
+
+struct kcg {
+	struct nl_sock *sock;
+	int family;
+	char errmsg[256];
+};
+
+/* Called once per reply message with its attributes parsed against the policy. */
+typedef int (*kcg_reply_fn)(struct nlattr **attrs, void *arg);
+
+struct kcg_reply {
+	const struct nla_policy *policy;
+	int maxattr;
+	kcg_reply_fn parse;
+	void *arg;
+};
+
+struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags);
+
+/*
+ * Send msg (consumed), feed each reply to reply->parse (reply may be NULL),
+ * and wait for the ACK or the end of the dump. Returns 0 or -errno, with the
+ * module's extack message in k->errmsg. A dump interrupted by a concurrent
+ * change returns -EAGAIN.
+ */
+int kcg_transact(struct kcg *k, struct nl_msg *msg, const struct kcg_reply *reply);
+
+/* Pull the extack message out of an NLMSG_ERROR or NLMSG_DONE message. */
+void kcg_extack_message(const struct nlmsghdr *hdr, size_t payload,
+			char *buf, size_t len);
+
+#endif /* LIBKCG_INTERNAL_H */

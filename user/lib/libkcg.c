@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* libkcg core: socket, family resolution, request/reply plumbing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <linux/kcg.h>
+
+#include "internal.h"
+
+int kcg_open(struct kcg **handle)
+{
+	struct kcg *k;
+	int err, one = 1;
+
+	k = calloc(1, sizeof(*k));
+	if (!k)
+		return -ENOMEM;
+	k->sock = nl_socket_alloc();
+	if (!k->sock) {
+		free(k);
+		return -ENOMEM;
+	}
+	err = genl_connect(k->sock);
+	if (err < 0) {
+		err = -EIO;
+		goto fail;
+	}
+	/* libnl leaves extended ACK off; the module's messages need it. */
+	setsockopt(nl_socket_get_fd(k->sock), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(k->sock), SOL_NETLINK, NETLINK_CAP_ACK,
+		   &one, sizeof(one));
+	k->family = genl_ctrl_resolve(k->sock, KCG_FAMILY_NAME);
+	if (k->family < 0) {
+		err = -ENOENT;
+		goto fail;
+	}
+	*handle = k;
+	return 0;
+fail:
+	nl_socket_free(k->sock);
+	free(k);
+	return err;
+}
+
+void kcg_close(struct kcg *handle)
+{
+	if (!handle)
+		return;
+	nl_socket_free(handle->sock);
+	free(handle);
+}
+
+const char *kcg_errmsg(const struct kcg *handle)
+{
+	return handle && handle->errmsg[0] ? handle->errmsg : NULL;
+}
+
+struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, k->family, 0,
+			 flags, cmd, KCG_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static const struct nla_policy version_policy[KCG_A_VERSION_MAX + 1] = {
+	[KCG_A_VERSION_MODULE]	 = { .type = NLA_STRING },
+	[KCG_A_VERSION_PROTOCOL] = { .type = NLA_U32 },
+	[KCG_A_VERSION_FEATURES] = { .type = NLA_U64 },
+};
+
+static int version_parse(struct nlattr **tb, void *arg)
+{
+	struct kcg_version *v = arg;
+
+	if (tb[KCG_A_VERSION_MODULE])
+		nla_strlcpy(v->module, tb[KCG_A_VERSION_MODULE], sizeof(v->module));
+	if (tb[KCG_A_VERSION_PROTOCOL])
+		v->protocol = nla_get_u32(tb[KCG_A_VERSION_PROTOCOL]);
+	if (tb[KCG_A_VERSION_FEATURES])
+		v->features = nla_get_u64(tb[KCG_A_VERSION_FEATURES]);
+	return 0;
+}
+
+int kcg_version_get(struct kcg *k, struct kcg_version *version)
+{
+	const struct kcg_reply reply = {
+		.policy = version_policy,
+		.maxattr = KCG_A_VERSION_MAX,
+		.parse = version_parse,
+		.arg = version,
+	};
+	struct nl_msg *msg;
+
+	memset(version, 0, sizeof(*version));
+	msg = kcg_msg_new(k, KCG_CMD_VERSION_GET, 0);
+	if (!msg)
+		return -ENOMEM;
+	return kcg_transact(k, msg, &reply);
+}
