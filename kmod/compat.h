@@ -6,6 +6,32 @@
 #ifndef _KCG_COMPAT_H
 #define _KCG_COMPAT_H
 
+#include <linux/cgroup-defs.h>
+#include <linux/fs.h>
+#include <linux/mnt_idmapping.h>
 #include <linux/version.h>
+#include <linux/xattr.h>
+
+/* 6.3 replaced the user namespace argument of VFS calls with an idmap. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define KCG_NOP_IDMAP (&nop_mnt_idmap)
+#else
+#define KCG_NOP_IDMAP (&init_user_ns)
+#endif
+
+/* cgroup2 mount options (global flags) that appeared after 6.1. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define KCG_HAVE_MEMORY_HUGETLB_ACCOUNTING
+#endif
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#define KCG_HAVE_PIDS_LOCAL_EVENTS
+#endif
+
+/* The parsed attributes of a dump request moved into a genl_info in 6.6. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define kcg_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define kcg_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
 
 #endif /* _KCG_COMPAT_H */

@@ -3,9 +3,99 @@
 #ifndef _KCG_H
 #define _KCG_H
 
-#define KCG_MODULE_VERSION "0.1.0"
+#include <linux/cgroup.h>
+#include <linux/hashtable.h>
+#include <linux/mutex.h>
+#include <net/netlink.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/xarray.h>
+#include <linux/kcg.h>
 
-int kcg_netlink_init(void);
+#define KCG_MODULE_VERSION "0.1.0"
+#define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS)
+
+/* Module parameter: the groups' root below the cgroup2 root, e.g. "/kcg". */
+extern char *kcg_root;
+
+/*
+ * A container group. Registered groups are indexed by cgroup id in
+ * kcg_groups (RCU reads, for the accounting hot path) and by name in a hash
+ * (control path, under kcg_lock). Freed after an RCU grace period.
+ */
+struct kcg_group {
+	u64 id;				/* id of the backing cgroup */
+	struct cgroup *cgrp;		/* referenced */
+	struct kcg_group *parent;	/* NULL for top-level and adopted groups */
+	char *name;			/* full name, "tenant-a/web" */
+	char *path;			/* cgroup path from the mount root */
+	kuid_t owner;			/* INVALID_UID: only admins manage it */
+	u32 flags;			/* KCG_GROUP_FLAG_ADOPTED */
+	unsigned int nr_children;
+	struct hlist_node name_node;
+	struct rcu_head rcu;
+};
+
+/* Who sent a request, as far as permissions go. */
+struct kcg_caller {
+	kuid_t uid;
+	bool admin;			/* CAP_SYS_ADMIN in the initial user namespace */
+};
+
+/*
+ * NL_SET_ERR_MSG*() want a literal; this takes a message picked at run time
+ * (from a table or by error code), which must still be a static string.
+ */
+static inline void kcg_extack(struct netlink_ext_ack *extack,
+			      const struct nlattr *attr, const char *msg)
+{
+	if (!extack)
+		return;
+	extack->_msg = msg;
+	if (attr)
+		extack->bad_attr = attr;
+}
+
+/* registry.c */
+extern struct xarray kcg_groups;
+extern struct mutex kcg_lock;
+extern unsigned int kcg_generation;
+
+struct kcg_group *kcg_group_find(const char *name);
+struct kcg_group *kcg_group_find_id(u64 id);
+struct kcg_group *kcg_group_register(const char *name, struct kcg_group *parent,
+				     const char *path, kuid_t owner, u32 flags);
+void kcg_group_unregister(struct kcg_group *group);
+bool kcg_group_below(const struct kcg_group *group, const struct kcg_group *top);
+bool kcg_may_see(const struct kcg_caller *caller, const struct kcg_group *group);
+bool kcg_may_manage(const struct kcg_caller *caller, const struct kcg_group *group);
+int kcg_group_set_owner(struct kcg_group *group, kuid_t owner);
+int kcg_adopted_save(void);
+int __init kcg_registry_load(void);
+void kcg_registry_exit(void);
+
+/* cgroup.c */
+int __init kcg_cgroup_init(void);
+void kcg_cgroup_exit(void);
+int kcg_cg_write(const char *dir, const char *name, const char *buf);
+ssize_t kcg_cg_read(const char *dir, const char *name, char *buf, size_t size);
+int kcg_cg_mkdir(const char *dir, const char *name);
+int kcg_cg_rmdir(const char *dir, const char *name);
+struct cgroup *kcg_cg_get(const char *dir);
+int kcg_cg_setxattr(const char *dir, const char *name, const void *value, size_t size);
+ssize_t kcg_cg_getxattr(const char *dir, const char *name, void *value, size_t size);
+typedef int (*kcg_child_fn)(const char *name, void *arg);
+int kcg_cg_walk_children(const char *dir, kcg_child_fn fn, void *arg);
+int kcg_cg_enable_controllers(const char *dir);
+
+/* limits.c */
+int kcg_limits_apply(struct kcg_group *group, const struct nlattr *limits,
+		     struct netlink_ext_ack *extack);
+int kcg_limits_fill(struct sk_buff *skb, struct kcg_group *group);
+extern const struct nla_policy kcg_limits_policy[KCG_A_LIMITS_MAX + 1];
+
+/* netlink.c */
+int __init kcg_netlink_init(void);
 void kcg_netlink_exit(void);
 
 #endif /* _KCG_H */

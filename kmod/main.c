@@ -3,24 +3,54 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 
 #include "kcg.h"
+
+char *kcg_root = "/kcg";
+module_param_named(root, kcg_root, charp, 0444);
+MODULE_PARM_DESC(root, "cgroup directory holding the groups, from the cgroup2 root (default /kcg)");
+
+static bool __init kcg_root_valid(const char *root)
+{
+	return root[0] == '/' && root[1] && !strstr(root, "/..") && !strstr(root, "//") &&
+	       root[strlen(root) - 1] != '/';
+}
 
 static int __init kcg_init(void)
 {
 	int err;
 
-	err = kcg_netlink_init();
+	if (!kcg_root_valid(kcg_root)) {
+		pr_err("root=%s: want an absolute cgroup path like /kcg\n", kcg_root);
+		return -EINVAL;
+	}
+	err = kcg_cgroup_init();
 	if (err)
 		return err;
+	err = kcg_registry_load();
+	if (err)
+		goto cgroup;
+	err = kcg_netlink_init();
+	if (err)
+		goto registry;
 
-	pr_info("version %s loaded\n", KCG_MODULE_VERSION);
+	pr_info("version %s loaded, root %s\n", KCG_MODULE_VERSION, kcg_root);
 	return 0;
+
+registry:
+	kcg_registry_exit();
+cgroup:
+	kcg_cgroup_exit();
+	return err;
 }
 
+/* Groups, their cgroups and their tasks outlive the module. */
 static void __exit kcg_exit(void)
 {
 	kcg_netlink_exit();
+	kcg_registry_exit();
+	kcg_cgroup_exit();
 	pr_info("unloaded\n");
 }
 

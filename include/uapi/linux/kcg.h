@@ -4,14 +4,36 @@
  *
  * This header and docs/netlink/kcg.yaml describe the same protocol and must
  * agree exactly (tests/spec-check enforces it). The YAML spec carries the
- * full documentation of every attribute and op.
+ * documentation of every attribute and op; this comment is the overview.
  *
- * Family "kcg", version KCG_FAMILY_VERSION. Attributes start at 1.
+ * Family "kcg", version KCG_FAMILY_VERSION. Attributes start at 1. Every op
+ * has its own strict policy: unknown attributes are rejected.
  *
- * KCG_CMD_VERSION_GET (do, no request attributes)
- *	reply: KCG_A_VERSION_MODULE	string	module version
- *	       KCG_A_VERSION_PROTOCOL	u32	family version
- *	       KCG_A_VERSION_FEATURES	u64	enum kcg_feature bits
+ * A group is named by its full path below the module's root, levels joined
+ * by '/' ("tenant-a/web"); each level matches [A-Za-z0-9_.-]{1,63} and is
+ * not "." or "..". A group's id is the id of its backing cgroup.
+ * Sizes and counters are u64; KCG_LIMIT_MAX means "max" (no limit).
+ *
+ * KCG_CMD_VERSION_GET	do	-> KCG_A_VERSION_{MODULE,PROTOCOL,FEATURES}
+ *
+ * KCG_CMD_GROUP_NEW	do	NAME, [OWNER], [LIMITS]	-> group
+ *	Creates the cgroup and applies the limits; on any failure nothing
+ *	remains. OWNER and top-level groups need CAP_SYS_ADMIN.
+ * KCG_CMD_GROUP_GET	do	NAME | ID		-> group
+ *			dump	[PARENT]		-> groups below PARENT
+ *	A group reply: ID, NAME, [PARENT], OWNER, FLAGS, CGROUP_PATH,
+ *	LIMITS { CPU_MAX_QUOTA, CPU_MAX_PERIOD, CPU_WEIGHT, MEMORY_MAX,
+ *	MEMORY_HIGH, MEMORY_LOW, PIDS_MAX, CPUSET_CPUS, IO_MAX* }.
+ *	Dumps show only what the caller may see; a concurrent change sets
+ *	NLM_F_DUMP_INTR on the next message.
+ * KCG_CMD_GROUP_SET	do	NAME, LIMITS		-> group
+ * KCG_CMD_GROUP_DEL	do	NAME, [FORCE]
+ *	EBUSY while tasks remain, unless FORCE: kill them and wait.
+ * KCG_CMD_GROUP_FREEZE, KCG_CMD_GROUP_THAW	do	NAME
+ * KCG_CMD_GROUP_KILL	do	NAME, [SIGNAL]	(default SIGKILL)
+ * KCG_CMD_TASK_ATTACH	do	NAME, PID+	(pids in the caller's namespace)
+ * KCG_CMD_GROUP_ADOPT	do	CGROUP_PATH, NAME	-> group
+ *	Accounts an existing cgroup; it is never written to or removed.
  */
 #ifndef _UAPI_LINUX_KCG_H
 #define _UAPI_LINUX_KCG_H
@@ -19,8 +41,19 @@
 #define KCG_FAMILY_NAME		"kcg"
 #define KCG_FAMILY_VERSION	1
 
+#define KCG_NAME_LEVEL_MAX	63
+#define KCG_NAME_MAX		255
+#define KCG_LIMIT_MAX		18446744073709551615ULL
+
 enum kcg_feature {
 	KCG_FEATURE_VERSION = 1,
+	KCG_FEATURE_GROUPS = 2,
+};
+
+enum kcg_group_flag {
+	KCG_GROUP_FLAG_ADOPTED = 1,
+	KCG_GROUP_FLAG_FROZEN = 2,
+	KCG_GROUP_FLAG_POPULATED = 4,
 };
 
 enum {
@@ -34,7 +67,62 @@ enum {
 };
 
 enum {
+	KCG_A_IO_MAX_MAJOR = 1,
+	KCG_A_IO_MAX_MINOR,
+	KCG_A_IO_MAX_RBPS,
+	KCG_A_IO_MAX_WBPS,
+	KCG_A_IO_MAX_RIOPS,
+	KCG_A_IO_MAX_WIOPS,
+	KCG_A_IO_MAX_PAD,
+
+	__KCG_A_IO_MAX_MAX,
+	KCG_A_IO_MAX_MAX = (__KCG_A_IO_MAX_MAX - 1)
+};
+
+enum {
+	KCG_A_LIMITS_CPU_MAX_QUOTA = 1,
+	KCG_A_LIMITS_CPU_MAX_PERIOD,
+	KCG_A_LIMITS_CPU_WEIGHT,
+	KCG_A_LIMITS_MEMORY_MAX,
+	KCG_A_LIMITS_MEMORY_HIGH,
+	KCG_A_LIMITS_MEMORY_LOW,
+	KCG_A_LIMITS_PIDS_MAX,
+	KCG_A_LIMITS_CPUSET_CPUS,
+	KCG_A_LIMITS_IO_MAX,
+	KCG_A_LIMITS_PAD,
+
+	__KCG_A_LIMITS_MAX,
+	KCG_A_LIMITS_MAX = (__KCG_A_LIMITS_MAX - 1)
+};
+
+enum {
+	KCG_A_GROUP_ID = 1,
+	KCG_A_GROUP_NAME,
+	KCG_A_GROUP_PARENT,
+	KCG_A_GROUP_OWNER,
+	KCG_A_GROUP_FLAGS,
+	KCG_A_GROUP_CGROUP_PATH,
+	KCG_A_GROUP_LIMITS,
+	KCG_A_GROUP_FORCE,
+	KCG_A_GROUP_PID,
+	KCG_A_GROUP_SIGNAL,
+	KCG_A_GROUP_PAD,
+
+	__KCG_A_GROUP_MAX,
+	KCG_A_GROUP_MAX = (__KCG_A_GROUP_MAX - 1)
+};
+
+enum {
 	KCG_CMD_VERSION_GET = 1,
+	KCG_CMD_GROUP_NEW,
+	KCG_CMD_GROUP_GET,
+	KCG_CMD_GROUP_SET,
+	KCG_CMD_GROUP_DEL,
+	KCG_CMD_GROUP_FREEZE,
+	KCG_CMD_GROUP_THAW,
+	KCG_CMD_GROUP_KILL,
+	KCG_CMD_TASK_ATTACH,
+	KCG_CMD_GROUP_ADOPT,
 
 	__KCG_CMD_MAX,
 	KCG_CMD_MAX = (__KCG_CMD_MAX - 1)
