@@ -60,3 +60,20 @@ t_err() {
 tap_done() {
 	exit $((tap_failures > 0))
 }
+
+# Fields of `kcg -j show NAME` (jq filter), or "" when the command fails.
+kcg_field() {
+	kcg -j show "$1" 2>/dev/null | jq -r "$2" 2>/dev/null
+}
+
+# wait_until TIMEOUT_S CMD...: poll CMD every 0.1 s until it succeeds.
+wait_until() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ $SECONDS -ge $deadline ] && return 1
+		sleep 0.1
+	done
+}
+
+CG=/sys/fs/cgroup

@@ -11,9 +11,36 @@
 struct kcg *cli_connect(void);
 /* One-line error on stderr: "kcg: WHAT: <extack message or strerror>". Returns 1. */
 int cli_error(struct kcg *k, int err, const char *what);
+/* The same for an operation on a group: "kcg: COMMAND NAME: ...". Returns 1. */
+int cli_group_error(struct kcg *k, int err, const char *command, const char *name);
 /* Plain usage error on stderr. Returns 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * After getopt_long returned '?': the usage error for the option just seen,
+ * unknown or missing its value. Returns 2. (main turns opterr off.)
+ */
+int cli_bad_option(char **argv);
+/* Check a group name before asking the module: 0, or a usage error (2). */
+int cli_check_group_name(const char *command, const char *name);
 
+/*
+ * Every command gets argv[0] = its name and parses the rest with
+ * getopt_long, permuting, from a fresh getopt state.
+ */
 int cmd_version(int argc, char **argv);
+/* cmd_group.c */
+int cmd_create(int argc, char **argv);
+int cmd_set(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+int cmd_freeze(int argc, char **argv);
+int cmd_thaw(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_adopt(int argc, char **argv);
+/* cmd_list.c */
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+/* cmd_run.c */
+int cmd_run(int argc, char **argv);
 
 #endif /* KCG_CLI_H */

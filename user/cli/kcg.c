@@ -9,7 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/kcg.h>
+
 #include "cli.h"
+#include "parse.h"
 #include "print.h"
 
 struct command {
@@ -18,6 +21,17 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "create",  cmd_create },
+	{ "set",     cmd_set },
+	{ "delete",  cmd_delete },
+	{ "list",    cmd_list },
+	{ "show",    cmd_show },
+	{ "attach",  cmd_attach },
+	{ "run",     cmd_run },
+	{ "freeze",  cmd_freeze },
+	{ "thaw",    cmd_thaw },
+	{ "kill",    cmd_kill },
+	{ "adopt",   cmd_adopt },
 	{ "version", cmd_version },
 };
 
@@ -25,8 +39,22 @@ static void usage(FILE *out)
 {
 	fputs("Usage: kcg [-j|--json] [-p|--pretty] [-V|--version] COMMAND ...\n"
 	      "Commands:\n"
-	      "  version              tool and module versions\n"
-	      "See kcg(8).\n", out);
+	      "  create NAME [--parent P] [--owner UID] [LIMITS]\n"
+	      "  set NAME LIMITS\n"
+	      "  delete NAME [--force]\n"
+	      "  list [--tree]                 (the default command)\n"
+	      "  show NAME\n"
+	      "  attach NAME PID...\n"
+	      "  run NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] -- CMD [ARG...]\n"
+	      "  freeze NAME | thaw NAME | kill NAME [--signal SIG]\n"
+	      "  adopt CGROUP_PATH [--name N]\n"
+	      "  version\n"
+	      "LIMITS:\n"
+	      "  --cpu-max 50%|QUOTA/PERIOD|max  --cpu-weight 1..10000\n"
+	      "  --memory-max SIZE|max  --memory-high SIZE|max  --memory-low SIZE\n"
+	      "  --pids-max N|max  --cpuset CPULIST\n"
+	      "  --io-max MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N (repeatable)\n"
+	      "SIZE: 4096, 64K, 256M, 2G, 1T. See kcg(8).\n", out);
 }
 
 struct kcg *cli_connect(void)
@@ -54,6 +82,14 @@ int cli_error(struct kcg *k, int err, const char *what)
 	return 1;
 }
 
+int cli_group_error(struct kcg *k, int err, const char *command, const char *name)
+{
+	char what[KCG_NAME_MAX + 32];
+
+	snprintf(what, sizeof(what), "%s %s", command, name);
+	return cli_error(k, err, what);
+}
+
 int cli_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -64,6 +100,31 @@ int cli_usage(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
+}
+
+int cli_bad_option(char **argv)
+{
+	/*
+	 * Commands have long options only. glibc sets optopt to the option's
+	 * value when a known long option lacks its value, to 0 when unknown.
+	 */
+	if (optopt && strncmp(argv[optind - 1], "--", 2) == 0)
+		return cli_usage("%s: option '%s' needs a value", argv[0], argv[optind - 1]);
+	return cli_usage("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+}
+
+int cli_check_group_name(const char *command, const char *name)
+{
+	switch (parse_group_name(name)) {
+	case 0:
+		return 0;
+	case -ENAMETOOLONG:
+		return cli_usage("%s: group name too long (levels up to %d, all up to %d): %s",
+				 command, KCG_NAME_LEVEL_MAX, KCG_NAME_MAX, name);
+	default:
+		return cli_usage("%s: bad group name '%s': levels of [A-Za-z0-9_.-] joined by '/', "
+				 "not '.' or '..'", command, name);
+	}
 }
 
 int cmd_version(int argc, char **argv)
@@ -126,15 +187,23 @@ int main(int argc, char **argv)
 	print_init(stdout, json, pretty);
 	argc -= optind;
 	argv += optind;
+	/*
+	 * Commands parse their own options from a fresh getopt state; 0, not 1,
+	 * makes glibc also forget the "+" (no permuting) used above.
+	 */
+	optind = 0;
+	opterr = 0;
 
 	if (version)
 		return cmd_version(1, (char *[]){ "version", NULL });
-	if (argc == 0)
-		return cli_usage("no command given; try 'kcg --help'");
+	if (argc == 0) {
+		status = cmd_list(1, (char *[]){ "list", NULL });
+		print_finish();
+		return status;
+	}
 
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[0], commands[i].name) == 0) {
-			optind = 1;
 			status = commands[i].run(argc, argv);
 			print_finish();
 			return status;

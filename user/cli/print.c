@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <linux/kcg.h>
 
 #include "print.h"
 
@@ -179,6 +180,48 @@ void print_null(const char *key, const char *text)
 	} else if (text) {
 		fputs(text, pr.out);
 	}
+}
+
+char *format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	int unit = -1;
+
+	while (bytes && bytes % 1024 == 0 && units[unit + 1]) {
+		bytes /= 1024;
+		unit++;
+	}
+	if (unit < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes, units[unit]);
+	return buf;
+}
+
+/* A limit whose text form is already rendered. */
+static void print_limit_as(const char *key, const char *fmt, uint64_t value, const char *text)
+{
+	if (value == KCG_LIMIT_MAX)
+		print_string(key, fmt, "max");
+	else if (pr.json)
+		print_u64(key, NULL, value);
+	else if (fmt)
+		fprintf(pr.out, fmt, text);
+}
+
+void print_limit(const char *key, const char *fmt, uint64_t value)
+{
+	char text[FORMAT_SIZE_LEN];
+
+	snprintf(text, sizeof(text), "%" PRIu64, value);
+	print_limit_as(key, fmt, value, text);
+}
+
+void print_limit_size(const char *key, const char *fmt, uint64_t bytes)
+{
+	char text[FORMAT_SIZE_LEN];
+
+	print_limit_as(key, fmt, bytes, format_size(bytes, text, sizeof(text)));
 }
 
 void print_text(const char *fmt, ...)

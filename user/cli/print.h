@@ -28,6 +28,21 @@ void print_s64(const char *key, const char *fmt, int64_t value);
 void print_double(const char *key, const char *fmt, double value);
 void print_bool(const char *key, const char *fmt, bool value);
 void print_null(const char *key, const char *text);
+/*
+ * A cgroup limit: KCG_LIMIT_MAX is the string "max" in JSON and in text, as
+ * cgroupfs writes it; any other value is a JSON number. fmt takes a string.
+ */
+void print_limit(const char *key, const char *fmt, uint64_t value);
+/* The same for bytes; text shows them as format_size() does ("256M"). */
+void print_limit_size(const char *key, const char *fmt, uint64_t bytes);
+
+/*
+ * Bytes in the largest binary unit that holds them exactly ("256M", "1536"),
+ * so the text reads back through the SIZE parser unchanged. Returns buf.
+ */
+#define FORMAT_SIZE_LEN 24
+char *format_size(uint64_t bytes, char *buf, size_t len);
+
 /* Text only: literal text, e.g. separators and newlines. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One record is done: a newline in text, a flush in both (for live output). */

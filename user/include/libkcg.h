@@ -2,14 +2,22 @@
 /*
  * libkcg: the C API to the kcg kernel module, over generic netlink.
  *
- * Every call returns 0 or a negative errno. When the module explained a
- * failure (netlink extended ACK), kcg_errmsg() returns its message until the
- * next call on the same handle.
+ * Every call that can fail returns 0 or a negative errno. When the module
+ * explained a failure (netlink extended ACK), kcg_errmsg() returns its
+ * message until the next call on the same handle.
+ *
+ * Objects are opaque. A struct kcg_limits is built by the caller for a
+ * request, or read back from a group; a struct kcg_group and a struct
+ * kcg_group_list come only from replies and belong to the caller, who frees
+ * them. Strings returned by accessors live as long as their object.
  */
 #ifndef LIBKCG_H
 #define LIBKCG_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct kcg;
 
@@ -25,5 +33,109 @@ struct kcg_version {
 };
 
 int kcg_version_get(struct kcg *handle, struct kcg_version *version);
+
+/*
+ * Limits. Each limit is either absent (a request leaves it unchanged; a
+ * reply did not report it) or present with a value. Values are those of the
+ * cgroup v2 files: bytes, microseconds, counts. KCG_LIMIT_MAX (from
+ * <linux/kcg.h>) stands for "max", no limit.
+ */
+struct kcg_limits;
+
+struct kcg_limits *kcg_limits_new(void);
+void kcg_limits_free(struct kcg_limits *limits);
+
+/* period 0 leaves the period as it is (the kernel default is 100000). */
+void kcg_limits_set_cpu_max(struct kcg_limits *limits, uint64_t quota, uint64_t period);
+void kcg_limits_set_cpu_weight(struct kcg_limits *limits, uint32_t weight);
+void kcg_limits_set_memory_max(struct kcg_limits *limits, uint64_t bytes);
+void kcg_limits_set_memory_high(struct kcg_limits *limits, uint64_t bytes);
+void kcg_limits_set_memory_low(struct kcg_limits *limits, uint64_t bytes);
+void kcg_limits_set_pids_max(struct kcg_limits *limits, uint64_t pids);
+/* A CPU list, "0-3,6"; "" inherits the parent's. -ERANGE (too long), -ENOMEM. */
+int kcg_limits_set_cpuset_cpus(struct kcg_limits *limits, const char *cpus);
+
+/* One device's line of io.max. A rate of KCG_IO_UNSET is left as it is. */
+#define KCG_IO_UNSET UINT64_C(0)
+struct kcg_io_max {
+	uint32_t major;
+	uint32_t minor;
+	uint64_t rbps;
+	uint64_t wbps;
+	uint64_t riops;
+	uint64_t wiops;
+};
+
+/* Repeatable, one call per device. -ENOMEM. */
+int kcg_limits_add_io_max(struct kcg_limits *limits, const struct kcg_io_max *io);
+
+/* Getters: true and the value when the limit is present. */
+bool kcg_limits_get_cpu_max(const struct kcg_limits *limits, uint64_t *quota, uint64_t *period);
+bool kcg_limits_get_cpu_weight(const struct kcg_limits *limits, uint32_t *weight);
+bool kcg_limits_get_memory_max(const struct kcg_limits *limits, uint64_t *bytes);
+bool kcg_limits_get_memory_high(const struct kcg_limits *limits, uint64_t *bytes);
+bool kcg_limits_get_memory_low(const struct kcg_limits *limits, uint64_t *bytes);
+bool kcg_limits_get_pids_max(const struct kcg_limits *limits, uint64_t *pids);
+/* NULL when absent. */
+const char *kcg_limits_get_cpuset_cpus(const struct kcg_limits *limits);
+/* io.max lines: for (i = 0; i < kcg_limits_io_max_count(l); i++) ..._at(l, i) */
+size_t kcg_limits_io_max_count(const struct kcg_limits *limits);
+const struct kcg_io_max *kcg_limits_io_max_at(const struct kcg_limits *limits, size_t index);
+
+/* A group as the module reported it. */
+struct kcg_group;
+
+/* No owner given: a new group inherits its parent's. */
+#define KCG_OWNER_NONE ((uid_t)-1)
+
+uint64_t kcg_group_id(const struct kcg_group *group);
+/* Full name below the module's root, "tenant-a/web". */
+const char *kcg_group_name(const struct kcg_group *group);
+/* NULL for a top-level group. */
+const char *kcg_group_parent(const struct kcg_group *group);
+/* KCG_OWNER_NONE when the module did not report one. */
+uid_t kcg_group_owner(const struct kcg_group *group);
+/* KCG_GROUP_FLAG_* bits. */
+uint32_t kcg_group_flags(const struct kcg_group *group);
+/* From the cgroup2 root, "/kcg/tenant-a/web"; NULL if not reported. */
+const char *kcg_group_cgroup_path(const struct kcg_group *group);
+/* Never NULL; limits the module did not report are absent. */
+const struct kcg_limits *kcg_group_limits(const struct kcg_group *group);
+void kcg_group_free(struct kcg_group *group);
+
+struct kcg_group_list;
+
+size_t kcg_group_list_count(const struct kcg_group_list *list);
+const struct kcg_group *kcg_group_list_at(const struct kcg_group_list *list, size_t index);
+void kcg_group_list_free(struct kcg_group_list *list);
+
+/*
+ * Group operations. name is the full group name. Where there is an out
+ * parameter it may be NULL; otherwise it receives the group as the module
+ * reports it after the operation, to be freed with kcg_group_free().
+ */
+/* limits may be NULL. owner: KCG_OWNER_NONE to inherit. */
+int kcg_group_new(struct kcg *handle, const char *name, uid_t owner,
+		  const struct kcg_limits *limits, struct kcg_group **out);
+int kcg_group_get(struct kcg *handle, const char *name, struct kcg_group **out);
+int kcg_group_set(struct kcg *handle, const char *name,
+		  const struct kcg_limits *limits, struct kcg_group **out);
+/* force: kill the group's tasks first and wait for it to empty. */
+int kcg_group_del(struct kcg *handle, const char *name, bool force);
+int kcg_group_freeze(struct kcg *handle, const char *name);
+int kcg_group_thaw(struct kcg *handle, const char *name);
+/* signal 0 sends the default, SIGKILL. */
+int kcg_group_kill(struct kcg *handle, const char *name, int signal);
+/* Moves whole processes; pids are in the caller's pid namespace. n >= 1. */
+int kcg_task_attach(struct kcg *handle, const char *name, const pid_t *pids, size_t n);
+/* Registers the cgroup at cgroup_path (from the cgroup2 root) as group name. */
+int kcg_group_adopt(struct kcg *handle, const char *cgroup_path, const char *name,
+		    struct kcg_group **out);
+/*
+ * Every group the caller may see, or those below parent (non-NULL), in the
+ * module's order. A dump that a concurrent change interrupted is retried a
+ * few times; -EAGAIN if it never completes.
+ */
+int kcg_group_dump(struct kcg *handle, const char *parent, struct kcg_group_list **out);
 
 #endif /* LIBKCG_H */

@@ -6,6 +6,8 @@
 #include <netlink/attr.h>
 #include <netlink/netlink.h>
 
+#include <linux/kcg.h>
+
 #include "libkcg.h"
 
 struct kcg {
@@ -25,6 +27,8 @@ struct kcg_reply {
 };
 
 struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags);
+/* Same, with room for at least payload bytes of attributes. */
+struct nl_msg *kcg_msg_new_sized(struct kcg *k, uint8_t cmd, int flags, size_t payload);
 
 /*
  * Send msg (consumed), feed each reply to reply->parse (reply may be NULL),
@@ -33,6 +37,25 @@ struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags);
  * change returns -EAGAIN.
  */
 int kcg_transact(struct kcg *k, struct nl_msg *msg, const struct kcg_reply *reply);
+
+/*
+ * Limits, shared by the builder (limits.c) and the group replies that embed
+ * them (group.c). value[] is indexed by KCG_A_LIMITS_*, present by its bit.
+ */
+struct kcg_limits {
+	uint32_t present;
+	uint64_t value[KCG_A_LIMITS_MAX + 1];
+	char *cpuset_cpus;
+	struct kcg_io_max *io_max;
+	size_t io_max_count;
+};
+
+/* Free what limits points to, not limits itself (it may be embedded). */
+void kcg_limits_release(struct kcg_limits *limits);
+/* Append limits as the nest attr (flagged NLA_F_NESTED). -EMSGSIZE. */
+int kcg_limits_put(struct nl_msg *msg, int attr, const struct kcg_limits *limits);
+/* Fill an empty limits from a reply's limits nest. -EPROTO, -ENOMEM. */
+int kcg_limits_parse(struct kcg_limits *limits, const struct nlattr *nest);
 
 /* Pull the extack message out of an NLMSG_ERROR or NLMSG_DONE message. */
 void kcg_extack_message(const struct nlmsghdr *hdr, size_t payload,

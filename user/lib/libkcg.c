@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -61,9 +62,12 @@ const char *kcg_errmsg(const struct kcg *handle)
 	return handle && handle->errmsg[0] ? handle->errmsg : NULL;
 }
 
-struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags)
+struct nl_msg *kcg_msg_new_sized(struct kcg *k, uint8_t cmd, int flags, size_t payload)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	/* The netlink and genetlink headers come on top of the attributes. */
+	size_t size = NLMSG_SPACE(GENL_HDRLEN) + payload;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	struct nl_msg *msg = nlmsg_alloc_size(size > page ? size : page);
 
 	if (!msg)
 		return NULL;
@@ -73,6 +77,11 @@ struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags)
 		return NULL;
 	}
 	return msg;
+}
+
+struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags)
+{
+	return kcg_msg_new_sized(k, cmd, flags, 0);
 }
 
 static const struct nla_policy version_policy[KCG_A_VERSION_MAX + 1] = {

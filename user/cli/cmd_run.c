@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * kcg run NAME [--ns LIST] [--hostname H] -- CMD [ARG...]
+ *
+ * The command must never run outside the group, not even for an instant:
+ * the child is forked first and waits on a pipe until the module has moved
+ * it into the group (kcg_task_attach: the module checks permissions and
+ * writes cgroup.procs); only then does it set up namespaces and exec.
+ *
+ * Exit status: CMD's own, 128+N when it died of signal N; 125 when kcg
+ * itself failed (the group refused the task, a namespace could not be
+ * made), 126 when CMD could not be executed, 127 when it was not found, as
+ * env(1) and timeout(1) do, so that CMD's own codes stay unambiguous.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/kcg.h>
+
+#include "cli.h"
+#include "parse.h"
+
+#define EXIT_KCG_FAILED		125
+#define EXIT_CANNOT_EXEC	126
+#define EXIT_NOT_FOUND		127
+
+struct run_options {
+	const char *name;
+	int namespaces;		/* CLONE_NEW* */
+	const char *hostname;
+	char **command;
+};
+
+/* Signals a user sends to "the command"; kcg passes them on. */
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2,
+};
+
+static volatile pid_t forward_to;
+
+static void forward_signal(int sig, siginfo_t *info, void *context)
+{
+	(void)context;
+	/*
+	 * A signal from the terminal (SI_KERNEL) went to the whole foreground
+	 * process group, the child included: passing it on would deliver it
+	 * twice.
+	 */
+	if (info->si_code != SI_KERNEL && forward_to > 0)
+		kill(forward_to, sig);
+}
+
+static void block_forwarded(sigset_t *saved)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+		sigaddset(&set, forwarded_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+/*
+ * fork(), and in the parent pass the forwarded signals on to the child
+ * from now on. The signals are blocked across fork so that none is lost or
+ * handled by the child, which keeps the default handlers.
+ */
+static pid_t fork_forwarding(void)
+{
+	struct sigaction action = {
+		.sa_sigaction = forward_signal,
+		.sa_flags = SA_SIGINFO | SA_RESTART,
+	};
+	sigset_t saved;
+	pid_t pid;
+
+	block_forwarded(&saved);
+	pid = fork();
+	if (pid > 0) {
+		forward_to = pid;
+		sigemptyset(&action.sa_mask);
+		for (size_t i = 0; i < sizeof(forwarded_signals) / sizeof(forwarded_signals[0]); i++)
+			sigaction(forwarded_signals[i], &action, NULL);
+	}
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return pid;
+}
+
+/* The shell's convention: exit code, or 128 + the signal that killed it. */
+static int wait_exit_status(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return EXIT_KCG_FAILED;
+	}
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + WTERMSIG(status);
+}
+
+/* In the child: report a setup failure and leave. */
+static void __attribute__((noreturn)) child_fail(const struct run_options *o, const char *what)
+{
+	fprintf(stderr, "kcg: run %s: %s: %s\n", o->name, what, strerror(errno));
+	_exit(EXIT_KCG_FAILED);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(text);
+	int err = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, (size_t)len) != len)
+		err = -1;
+	close(fd);
+	return err;
+}
+
+/* Become root of a new user namespace, mapped to the caller's own ids. */
+static void enter_user_namespace(const struct run_options *o)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (unshare(CLONE_NEWUSER) < 0)
+		child_fail(o, "unshare user namespace");
+	/* An unprivileged gid_map needs setgroups denied first. */
+	if (write_file("/proc/self/setgroups", "deny") < 0 && errno != ENOENT)
+		child_fail(o, "/proc/self/setgroups");
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)uid);
+	if (write_file("/proc/self/uid_map", map) < 0)
+		child_fail(o, "/proc/self/uid_map");
+	snprintf(map, sizeof(map), "0 %u 1", (unsigned int)gid);
+	if (write_file("/proc/self/gid_map", map) < 0)
+		child_fail(o, "/proc/self/gid_map");
+}
+
+/* A new network namespace has lo down; almost every program expects it up. */
+static void bring_up_loopback(const struct run_options *o)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		child_fail(o, "socket");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		child_fail(o, "get lo flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		child_fail(o, "bring up lo");
+	close(fd);
+}
+
+/* In the child, already in the group: namespaces, then exec. Never returns. */
+static void __attribute__((noreturn)) run_command(const struct run_options *o)
+{
+	int others = o->namespaces & ~CLONE_NEWUSER;
+
+	/* First, so that the namespaces below belong to it and need no privilege. */
+	if (o->namespaces & CLONE_NEWUSER)
+		enter_user_namespace(o);
+	if (others && unshare(others) < 0)
+		child_fail(o, "unshare");
+	/* Mount changes in here must not propagate back to the host. */
+	if ((o->namespaces & CLONE_NEWNS) &&
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		child_fail(o, "make / private");
+	if ((o->namespaces & CLONE_NEWUTS) && sethostname(o->hostname, strlen(o->hostname)) < 0)
+		child_fail(o, "sethostname");
+	if (o->namespaces & CLONE_NEWNET)
+		bring_up_loopback(o);
+	if (o->namespaces & CLONE_NEWPID) {
+		/* unshare() moved only our children into the new pid namespace. */
+		pid_t init = fork_forwarding();
+
+		if (init < 0)
+			child_fail(o, "fork");
+		if (init > 0)
+			_exit(wait_exit_status(init));
+		/* CMD is pid 1 here; a fresh /proc shows its namespace. */
+		if ((o->namespaces & CLONE_NEWNS) &&
+		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+			child_fail(o, "mount /proc");
+	}
+	execvp(o->command[0], o->command);
+	fprintf(stderr, "kcg: run %s: %s: %s\n", o->name, o->command[0], strerror(errno));
+	_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* Fork the child, attach it while it waits, then let it go and wait for it. */
+static int run(const struct run_options *o)
+{
+	struct kcg *k;
+	int gate[2], err;
+	ssize_t released;
+	pid_t child;
+	char go = 1;
+
+	k = cli_connect();
+	if (!k)
+		return EXIT_KCG_FAILED;
+	if (pipe2(gate, O_CLOEXEC) < 0) {
+		cli_group_error(NULL, -errno, "run", o->name);
+		kcg_close(k);
+		return EXIT_KCG_FAILED;
+	}
+	child = fork_forwarding();
+	if (child < 0) {
+		cli_group_error(NULL, -errno, "run", o->name);
+		kcg_close(k);
+		return EXIT_KCG_FAILED;
+	}
+	if (child == 0) {
+		close(gate[1]);
+		/* EOF instead of the byte: kcg gave up (attach failed or it died). */
+		if (read(gate[0], &go, 1) != 1)
+			_exit(EXIT_KCG_FAILED);
+		close(gate[0]);
+		run_command(o);
+	}
+	close(gate[0]);
+	/* A child that died early must not kill kcg through the gate pipe. */
+	signal(SIGPIPE, SIG_IGN);
+	err = kcg_task_attach(k, o->name, &child, 1);
+	if (err) {
+		cli_group_error(k, err, "run", o->name);
+		kill(child, SIGKILL);
+		close(gate[1]);
+		wait_exit_status(child);
+		kcg_close(k);
+		return EXIT_KCG_FAILED;
+	}
+	kcg_close(k);
+	/* If this fails, the child is gone already and its status says why. */
+	released = write(gate[1], &go, 1);
+	(void)released;
+	close(gate[1]);
+	return wait_exit_status(child);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "ns",       required_argument, NULL, 'n' },
+		{ "hostname", required_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct run_options o = { 0 };
+	int separator, opt, status;
+
+	/* Options end at "--"; what follows is CMD's, untouched by getopt. */
+	for (separator = 1; separator < argc; separator++) {
+		if (strcmp(argv[separator], "--") == 0)
+			break;
+	}
+	if (separator == argc)
+		return cli_usage("run: missing '--' before the command");
+	if (separator + 1 == argc)
+		return cli_usage("run: no command after '--'");
+	o.command = &argv[separator + 1];
+
+	while ((opt = getopt_long(separator, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'n':
+			if (parse_ns_list(optarg, &o.namespaces))
+				return cli_usage("run: bad --ns '%s': expected a list of "
+						 "pid,mnt,uts,ipc,net,user or all", optarg);
+			break;
+		case 'h':
+			o.hostname = optarg;
+			break;
+		default:
+			return cli_bad_option(argv);
+		}
+	}
+	if (optind >= separator)
+		return cli_usage("run: missing group name");
+	if (optind + 1 < separator)
+		return cli_usage("run: unexpected argument '%s' before '--'", argv[optind + 1]);
+	o.name = argv[optind];
+	status = cli_check_group_name("run", o.name);
+	if (status)
+		return status;
+	if (o.hostname && !(o.namespaces & CLONE_NEWUTS))
+		return cli_usage("run: --hostname needs a uts namespace (--ns uts)");
+	if (!o.hostname) {
+		/* The group's own name: its last level. */
+		const char *last = strrchr(o.name, '/');
+
+		o.hostname = last ? last + 1 : o.name;
+	}
+	if (strlen(o.hostname) > HOST_NAME_MAX)
+		return cli_usage("run: --hostname longer than %d characters", HOST_NAME_MAX);
+	return run(&o);
+}
