@@ -343,3 +343,29 @@ int kcg_cg_enable_controllers(const char *dir)
 		return 0;
 	return kcg_cg_write(dir, "cgroup.subtree_control", enable);
 }
+
+/*
+ * A cgroup with controllers in its subtree_control holds no tasks, even
+ * once its last child is gone: turn them off again when a group is left
+ * without children, so that it can take tasks as before. Best effort.
+ */
+void kcg_cg_disable_controllers(const char *dir)
+{
+	char enabled[256], disable[64] = "";
+	char *cursor, *tok;
+	ssize_t len;
+
+	len = kcg_cg_read(dir, "cgroup.subtree_control", enabled, sizeof(enabled));
+	if (len <= 0)
+		return;
+	cursor = strim(enabled);
+	while ((tok = strsep(&cursor, " ")) != NULL) {
+		if (!*tok)
+			continue;
+		strlcat(disable, "-", sizeof(disable));
+		strlcat(disable, tok, sizeof(disable));
+		strlcat(disable, " ", sizeof(disable));
+	}
+	if (disable[0])
+		kcg_cg_write(dir, "cgroup.subtree_control", disable);
+}

@@ -87,6 +87,7 @@ ssize_t kcg_cg_getxattr(const char *dir, const char *name, void *value, size_t s
 typedef int (*kcg_child_fn)(const char *name, void *arg);
 int kcg_cg_walk_children(const char *dir, kcg_child_fn fn, void *arg);
 int kcg_cg_enable_controllers(const char *dir);
+void kcg_cg_disable_controllers(const char *dir);
 
 /* limits.c */
 int kcg_limits_apply(struct kcg_group *group, const struct nlattr *limits,

@@ -100,6 +100,17 @@ static int kcg_group_reply(struct kcg_group *group, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/*
+ * Ops that change a group answer with it only when asked (NLM_F_ECHO), as
+ * rtnetlink does: reading the limits back costs a file read per limit.
+ */
+static int kcg_group_echo(struct kcg_group *group, struct genl_info *info)
+{
+	if (!(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
+		return 0;
+	return kcg_group_reply(group, info);
+}
+
 /* Names: levels of [A-Za-z0-9_.-]{1,63}, not "." or "..", joined by '/'. */
 static int kcg_name_check(const char *name, const struct nlattr *attr,
 			  struct netlink_ext_ack *extack)
@@ -214,11 +225,7 @@ static int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	mutex_lock(&kcg_lock);
-	if (kcg_group_find(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "group already exists");
-		err = -EEXIST;
-		goto unlock;
-	}
+	/* Permission first: a denied create is EPERM, whether or not the name exists. */
 	if (parent_name) {
 		parent = kcg_group_find(parent_name);
 		if (!parent || !kcg_may_see(&caller, parent)) {
@@ -238,6 +245,11 @@ static int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
 				    "creating a top-level group needs CAP_SYS_ADMIN");
 		err = -EPERM;
+		goto unlock;
+	}
+	if (kcg_group_find(name)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "group already exists");
+		err = -EEXIST;
 		goto unlock;
 	}
 	owner = parent ? parent->owner : INVALID_UID;
@@ -262,7 +274,7 @@ static int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 		kcg_extack(info->extack, name_attr,
 			   err == -EEXIST ? "a cgroup of that name exists outside kcg"
 					  : "cannot create the cgroup directory");
-		goto unlock;
+		goto disable;
 	}
 	{
 		char *path = kasprintf(GFP_KERNEL, "%s/%s", parent ? parent->path : kcg_root,
@@ -285,7 +297,7 @@ static int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS], info->extack);
 	if (err)
 		goto unregister;
-	err = kcg_group_reply(group, info);
+	err = kcg_group_echo(group, info);
 	mutex_unlock(&kcg_lock);
 	kfree(parent_name);
 	return err;
@@ -295,6 +307,9 @@ unregister:
 remove:
 	/* Atomic create: nothing of a failed group remains. */
 	kcg_cg_rmdir(parent ? parent->path : kcg_root, leaf ?: name);
+disable:
+	if (parent && !parent->nr_children)
+		kcg_cg_disable_controllers(parent->path);
 unlock:
 	mutex_unlock(&kcg_lock);
 	kfree(parent_name);
@@ -377,7 +392,7 @@ static int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 			    : kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS],
 					       info->extack);
 	if (!err)
-		err = kcg_group_reply(group, info);
+		err = kcg_group_echo(group, info);
 	mutex_unlock(&kcg_lock);
 	return err;
 }
@@ -414,8 +429,8 @@ static bool kcg_group_thawed(struct kcg_group *group)
 static int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
+	struct kcg_group *group, *parent;
 	struct kcg_caller caller;
-	struct kcg_group *group;
 	const char *leaf;
 	char *dir;
 	int err;
@@ -481,7 +496,10 @@ static int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "cannot remove the cgroup directory");
 		goto unlock;
 	}
+	parent = group->parent;
 	kcg_group_unregister(group);
+	if (parent && !parent->nr_children)
+		kcg_cg_disable_controllers(parent->path);
 unlock:
 	mutex_unlock(&kcg_lock);
 	return err;
@@ -701,7 +719,7 @@ static int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info)
 		kcg_group_unregister(group);
 		goto unlock;
 	}
-	err = kcg_group_reply(group, info);
+	err = kcg_group_echo(group, info);
 unlock:
 	mutex_unlock(&kcg_lock);
 	return err;

@@ -223,6 +223,8 @@ static int group_transact(struct kcg *k, struct nl_msg *msg, struct kcg_group **
 
 	if (!out)
 		return kcg_transact(k, msg, NULL);
+	/* Changing ops answer with the group only when asked to. */
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ECHO;
 	*out = NULL;
 	err = kcg_transact(k, msg, &reply);
 	if (!err && !group)

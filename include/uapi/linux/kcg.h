@@ -18,7 +18,8 @@
  *
  * KCG_CMD_GROUP_NEW	do	NAME, [OWNER], [LIMITS]	-> group
  *	Creates the cgroup and applies the limits; on any failure nothing
- *	remains. OWNER and top-level groups need CAP_SYS_ADMIN.
+ *	remains. OWNER and top-level groups need CAP_SYS_ADMIN. Ops that change
+ *	a group reply with it ("-> group") only under NLM_F_ECHO.
  * KCG_CMD_GROUP_GET	do	NAME | ID		-> group
  *			dump	[PARENT]		-> groups below PARENT
  *	A group reply: ID, NAME, [PARENT], OWNER, FLAGS, CGROUP_PATH,

@@ -1,0 +1,221 @@
+#!/usr/bin/python3
+# A raw generic netlink client for the kcg family, for tests that must go
+# around the CLI: kernel-side validation of what the CLI would refuse,
+# dumps over many messages, NLM_F_DUMP_INTR, and concurrent clients.
+# Attribute numbers come from include/uapi/linux/kcg.h via the YAML spec.
+#
+#   kcgnl.py raw CMD [ATTR=VALUE ...]     one request; prints "ok" or "error ERRNO: MSG"
+#   kcgnl.py create PREFIX N              create PREFIX/g0 .. g(N-1) (PREFIX must exist)
+#   kcgnl.py delete PREFIX N              delete them
+#   kcgnl.py dump [PARENT]                prints "<groups> <messages> <recv batches> <intr>"
+#   kcgnl.py dump-intr PREFIX             dump, creating PREFIX/x after the first batch:
+#                                         prints "<flagged messages> <batches>"
+#   kcgnl.py churn PREFIX ID N            create+delete PREFIX/cID-i, N times
+import errno
+import os
+import socket
+import struct
+import sys
+
+import yaml
+
+NETLINK_GENERIC = 16
+NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP_INTR = 1, 2, 4, 16
+NLM_F_DUMP = 0x300
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_ACK_TLVS = 0x200
+NLMSGERR_ATTR_MSG = 1
+NETLINK_EXT_ACK, NETLINK_CAP_ACK, SOL_NETLINK = 11, 10, 270
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+NLA_F_NESTED = 1 << 15
+
+here = os.path.dirname(os.path.abspath(__file__))
+spec = yaml.safe_load(open(os.path.join(here, "../../docs/netlink/kcg.yaml")))
+CMDS = {op["name"]: i + 1 for i, op in enumerate(spec["operations"]["list"])}
+ATTRS = {}
+TYPES = {}
+for aset in spec["attribute-sets"]:
+    for i, a in enumerate(aset["attributes"]):
+        ATTRS[(aset["name"], a["name"])] = i + 1
+        TYPES[(aset["name"], a["name"])] = a["type"]
+
+
+def nla(atype, payload):
+    hdr = struct.pack("=HH", 4 + len(payload), atype)
+    return hdr + payload + b"\0" * ((4 - len(payload) % 4) % 4)
+
+
+def encode(aset, name, value):
+    t = TYPES[(aset, name)]
+    n = ATTRS[(aset, name)]
+    if t == "string":
+        return nla(n, value.encode() + b"\0")
+    if t == "u32":
+        return nla(n, struct.pack("=I", int(value)))
+    if t == "u64":
+        return nla(n, struct.pack("=Q", int(value)))
+    if t == "flag":
+        return nla(n, b"")
+    raise ValueError(t)
+
+
+def parse_attrs(data):
+    out = {}
+    while len(data) >= 4:
+        length, atype = struct.unpack("=HH", data[:4])
+        if length < 4:
+            break
+        out.setdefault(atype & 0x3FFF, []).append(data[4:length])
+        data = data[(length + 3) & ~3:]
+    return out
+
+
+class Genl:
+    def __init__(self):
+        self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+        self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
+        self.sock.bind((0, 0))
+        self.seq = 0
+        reply = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                             nla(CTRL_ATTR_FAMILY_NAME, b"kcg\0"))
+        self.family = struct.unpack("=H", parse_attrs(reply[0])[CTRL_ATTR_FAMILY_ID][0])[0]
+
+    def send(self, family, cmd, payload, flags):
+        self.seq += 1
+        body = struct.pack("=BBH", cmd, 1, 0) + payload
+        self.sock.send(struct.pack("=IHHII", 16 + len(body), family,
+                                   NLM_F_REQUEST | flags, self.seq, 0) + body)
+
+    def messages(self):
+        """Yield (type, flags, payload) per message; one recv per batch.
+
+        The kernel sizes dump messages to the largest read it has seen, so
+        32 KiB reads make a large dump arrive in many batches.
+        """
+        data = self.sock.recv(32768)
+        while len(data) >= 16:
+            length, mtype, flags, _, _ = struct.unpack("=IHHII", data[:16])
+            yield mtype, flags, data[16:length]
+            data = data[(length + 3) & ~3:]
+
+    @staticmethod
+    def error_of(flags, payload):
+        err = -struct.unpack("=i", payload[:4])[0]
+        msg = ""
+        if flags & NLM_F_ACK_TLVS:
+            tlvs = parse_attrs(payload[20:])  # capped ACK: errno + header
+            if NLMSGERR_ATTR_MSG in tlvs:
+                msg = tlvs[NLMSGERR_ATTR_MSG][0].rstrip(b"\0").decode()
+        return err, msg
+
+    def request(self, family, cmd, payload=b""):
+        """A do request: returns the replies' attribute payloads or raises."""
+        self.send(family, cmd, payload, NLM_F_ACK)
+        replies = []
+        while True:
+            for mtype, flags, data in self.messages():
+                if mtype == NLMSG_ERROR:
+                    err, msg = self.error_of(flags, data)
+                    if err:
+                        raise OSError(err, msg)
+                    return replies
+                replies.append(data[4:])
+
+    def kcg(self, cmd, payload=b""):
+        return self.request(self.family, CMDS[cmd], payload)
+
+    def dump(self, cmd, payload=b"", between=None):
+        """Returns (replies, messages, batches, interrupted)."""
+        self.send(self.family, CMDS[cmd], payload, NLM_F_DUMP)
+        replies, messages, batches, intr = [], 0, 0, 0
+        while True:
+            batches += 1
+            for mtype, flags, data in self.messages():
+                messages += 1
+                if flags & NLM_F_DUMP_INTR:
+                    intr += 1
+                if mtype == NLMSG_DONE:
+                    return replies, messages, batches, intr
+                if mtype == NLMSG_ERROR:
+                    err, msg = self.error_of(flags, data)
+                    raise OSError(err, msg)
+                replies.append(parse_attrs(data[4:]))
+            if between:
+                between(batches)
+
+
+def group_name(attrs):
+    return attrs[ATTRS[("group", "name")]][0].rstrip(b"\0").decode()
+
+
+def raw(g, cmd, args):
+    payload = b""
+    nests = {}
+    for arg in args:
+        key, _, value = arg.partition("=")
+        if "." in key:  # limits.cpu-weight=5 goes in the limits nest
+            aset, name = key.split(".", 1)
+            nests.setdefault(aset, b"")
+            nests[aset] += encode(aset, name, value)
+        elif key.startswith("#"):  # #N=hex: an attribute the spec lacks
+            payload += nla(int(key[1:]), bytes.fromhex(value))
+        else:
+            payload += encode("group", key, value)
+    for aset, inner in nests.items():
+        payload += nla(ATTRS[("group", aset)] | NLA_F_NESTED, inner)
+    try:
+        g.kcg(cmd, payload)
+        print("ok")
+    except OSError as e:
+        print("error %s: %s" % (errno.errorcode.get(e.errno, e.errno), e.strerror))
+        return 1
+    return 0
+
+
+def main():
+    g = Genl()
+    what = sys.argv[1]
+    if what == "raw":
+        return raw(g, sys.argv[2], sys.argv[3:])
+    if what in ("create", "delete"):
+        prefix, n = sys.argv[2], int(sys.argv[3])
+        cmd = "group-new" if what == "create" else "group-del"
+        for i in range(n):
+            g.kcg(cmd, encode("group", "name", "%s/g%d" % (prefix, i)))
+        return 0
+    if what == "dump":
+        payload = encode("group", "parent", sys.argv[2]) if len(sys.argv) > 2 else b""
+        replies, messages, batches, intr = g.dump("group-get", payload)
+        names = [group_name(r) for r in replies]
+        if len(set(names)) != len(names):
+            print("duplicate names in dump", file=sys.stderr)
+            return 1
+        print(len(replies), messages, batches, intr)
+        return 0
+    if what == "dump-intr":
+        other = Genl()
+        prefix = sys.argv[2]
+
+        def change(batch):
+            # One change, after the first batch: every later part of the
+            # dump must then carry NLM_F_DUMP_INTR.
+            if batch == 1:
+                other.kcg("group-new", encode("group", "name", "%s/x" % prefix))
+        _, _, batches, intr = g.dump("group-get", b"", between=change)
+        print(intr, batches)
+        return 0
+    if what == "churn":
+        prefix, ident, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+        for i in range(n):
+            name = encode("group", "name", "%s/c%s-%d" % (prefix, ident, i))
+            g.kcg("group-new", name)
+            g.kcg("group-del", name)
+        return 0
+    print("unknown command", what, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
