@@ -27,6 +27,17 @@
 #define KCG_HAVE_PIDS_LOCAL_EVENTS
 #endif
 
+/*
+ * pids.current lives in kernel/cgroup/pids.c's private struct pids_cgroup,
+ * right after its css, in 6.1 and 6.12 alike. kcg reads it there (no file
+ * read per group in a stats dump) and checks the layout against the
+ * pids.current file once at load; see kcg_tasks_check().
+ */
+struct kcg_pids_css_head {
+	struct cgroup_subsys_state css;
+	atomic64_t counter;
+};
+
 /* The parsed attributes of a dump request moved into a genl_info in 6.6. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define kcg_dump_attrs(cb) (genl_info_dump(cb)->attrs)

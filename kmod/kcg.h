@@ -6,17 +6,30 @@
 #include <linux/cgroup.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
-#include <net/netlink.h>
+#include <net/genetlink.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/xarray.h>
 #include <linux/kcg.h>
 
 #define KCG_MODULE_VERSION "0.1.0"
-#define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS)
+#define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS | KCG_FEATURE_STATS)
 
 /* Module parameter: the groups' root below the cgroup2 root, e.g. "/kcg". */
 extern char *kcg_root;
+
+/* Per-CPU counters of one group, written only by the accounting probes. */
+struct kcg_stats {
+	u64 cpu_ns;
+	u64 run_delay_ns;
+	u64 nvcsw;
+	u64 nivcsw;
+	u64 wakeups;
+	u64 migrations;
+	u64 forks;
+	u64 exits;
+	u64 run_delay_hist[KCG_RUN_DELAY_BUCKETS];
+};
 
 /*
  * A container group. Registered groups are indexed by cgroup id in
@@ -32,6 +45,9 @@ struct kcg_group {
 	kuid_t owner;			/* INVALID_UID: only admins manage it */
 	u32 flags;			/* KCG_GROUP_FLAG_ADOPTED */
 	unsigned int nr_children;
+	struct list_head children;	/* under kcg_lock */
+	struct list_head sibling;
+	struct kcg_stats __percpu *stats;
 	struct hlist_node name_node;
 	struct rcu_head rcu;
 };
@@ -95,8 +111,38 @@ int kcg_limits_apply(struct kcg_group *group, const struct nlattr *limits,
 int kcg_limits_fill(struct sk_buff *skb, struct kcg_group *group);
 extern const struct nla_policy kcg_limits_policy[KCG_A_LIMITS_MAX + 1];
 
-/* netlink.c */
+/* probes.c */
+int __init kcg_probes_init(void);
+void kcg_probes_exit(void);
+void kcg_stats_add(const struct kcg_group *group, struct kcg_stats *out);
+
+/* netlink.c: the family and what its ops share */
+extern struct genl_family kcg_family;
 int __init kcg_netlink_init(void);
 void kcg_netlink_exit(void);
+void kcg_caller_init(struct kcg_caller *caller, const struct sk_buff *skb);
+int kcg_name_check(const char *name, const struct nlattr *attr,
+		   struct netlink_ext_ack *extack);
+struct kcg_group *kcg_request_group(struct genl_info *info,
+				    const struct kcg_caller *caller);
+struct kcg_group *kcg_request_managed(struct genl_info *info,
+				      const struct kcg_caller *caller);
+
+/* nl_group.c */
+int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_get_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_freeze_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_thaw_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_kill_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_task_attach_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info);
+
+/* nl_stats.c */
+void kcg_tasks_check(void);
+int kcg_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
+int kcg_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 
 #endif /* _KCG_H */

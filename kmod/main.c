@@ -31,13 +31,19 @@ static int __init kcg_init(void)
 	err = kcg_registry_load();
 	if (err)
 		goto cgroup;
-	err = kcg_netlink_init();
+	kcg_tasks_check();
+	err = kcg_probes_init();
 	if (err)
 		goto registry;
+	err = kcg_netlink_init();
+	if (err)
+		goto probes;
 
 	pr_info("version %s loaded, root %s\n", KCG_MODULE_VERSION, kcg_root);
 	return 0;
 
+probes:
+	kcg_probes_exit();
 registry:
 	kcg_registry_exit();
 cgroup:
@@ -49,6 +55,7 @@ cgroup:
 static void __exit kcg_exit(void)
 {
 	kcg_netlink_exit();
+	kcg_probes_exit();
 	kcg_registry_exit();
 	kcg_cgroup_exit();
 	pr_info("unloaded\n");

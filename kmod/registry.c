@@ -36,6 +36,7 @@ static void kcg_group_free_rcu(struct rcu_head *rcu)
 {
 	struct kcg_group *group = container_of(rcu, struct kcg_group, rcu);
 
+	free_percpu(group->stats);
 	kfree(group->name);
 	kfree(group->path);
 	kfree(group);
@@ -85,7 +86,8 @@ struct kcg_group *kcg_group_register(const char *name, struct kcg_group *parent,
 		return ERR_PTR(-ENOMEM);
 	group->name = kstrdup(name, GFP_KERNEL);
 	group->path = kstrdup(path, GFP_KERNEL);
-	if (!group->name || !group->path) {
+	group->stats = alloc_percpu(struct kcg_stats);
+	if (!group->name || !group->path || !group->stats) {
 		err = -ENOMEM;
 		goto free;
 	}
@@ -96,6 +98,7 @@ struct kcg_group *kcg_group_register(const char *name, struct kcg_group *parent,
 	}
 	group->id = cgroup_id(group->cgrp);
 	group->parent = parent;
+	INIT_LIST_HEAD(&group->children);
 	group->owner = owner;
 	group->flags = flags;
 
@@ -107,12 +110,15 @@ struct kcg_group *kcg_group_register(const char *name, struct kcg_group *parent,
 		goto free;
 	}
 	hash_add(kcg_names, &group->name_node, kcg_name_hash(name));
-	if (parent)
+	if (parent) {
 		parent->nr_children++;
+		list_add_tail(&group->sibling, &parent->children);
+	}
 	kcg_generation++;
 	return group;
 
 free:
+	free_percpu(group->stats);
 	kfree(group->name);
 	kfree(group->path);
 	kfree(group);
@@ -125,8 +131,10 @@ void kcg_group_unregister(struct kcg_group *group)
 	WARN_ON_ONCE(group->nr_children);
 	xa_erase(&kcg_groups, group->id);
 	hash_del(&group->name_node);
-	if (group->parent)
+	if (group->parent) {
 		group->parent->nr_children--;
+		list_del(&group->sibling);
+	}
 	kcg_generation++;
 	cgroup_put(group->cgrp);
 	/* Accounting probes may still hold it under RCU. */

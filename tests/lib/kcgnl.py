@@ -11,7 +11,9 @@
 #   kcgnl.py dump-intr PREFIX             dump, creating PREFIX/x after the first batch:
 #                                         prints "<flagged messages> <batches>"
 #   kcgnl.py churn PREFIX ID N            create+delete PREFIX/cID-i, N times
+#   kcgnl.py stats NAME                   the group's own and total counters, as JSON
 import errno
+import json
 import os
 import socket
 import struct
@@ -212,6 +214,19 @@ def main():
             name = encode("group", "name", "%s/c%s-%d" % (prefix, ident, i))
             g.kcg("group-new", name)
             g.kcg("group-del", name)
+        return 0
+    if what == "stats":
+        reply = parse_attrs(g.kcg("stats-get", encode("stats", "name", sys.argv[2]))[0])
+        out = {}
+        for nest in ("own", "total"):
+            counters = parse_attrs(reply[ATTRS[("stats", nest)]][0])
+            out[nest] = {}
+            for (aset, name), num in ATTRS.items():
+                if aset != "counters" or num not in counters:
+                    continue
+                values = [struct.unpack("=Q", v)[0] for v in counters[num]]
+                out[nest][name] = values if name == "run-delay-hist" else values[0]
+        print(json.dumps(out))
         return 0
     print("unknown command", what, file=sys.stderr)
     return 2

@@ -35,6 +35,18 @@
  * KCG_CMD_TASK_ATTACH	do	NAME, PID+	(pids in the caller's namespace)
  * KCG_CMD_GROUP_ADOPT	do	CGROUP_PATH, NAME	-> group
  *	Accounts an existing cgroup; it is never written to or removed.
+ *
+ * KCG_CMD_STATS_GET	do	NAME			-> stats
+ *			dump	[PARENT]		-> stats of groups below PARENT
+ *	A stats reply: ID, NAME, [PARENT], TIMESTAMP, OWN { counters },
+ *	TOTAL { counters }. OWN counts the group's own tasks; TOTAL adds every
+ *	group below it, summed when read. Counters are u64 and monotonic
+ *	(TASKS and MEMORY_CURRENT are levels); an absent counter is one the
+ *	kernel could not give for that group, never a made-up zero. Memory
+ *	figures are the cgroup's own memcg figures, which include its
+ *	subtree, in both nests. RUN_DELAY_HIST is a multi-attr list of
+ *	KCG_RUN_DELAY_BUCKETS u64s: bucket 0 counts waits under 2 us, bucket
+ *	i waits in [2^i, 2^(i+1)) us, and the last one everything longer.
  */
 #ifndef _UAPI_LINUX_KCG_H
 #define _UAPI_LINUX_KCG_H
@@ -45,10 +57,12 @@
 #define KCG_NAME_LEVEL_MAX	63
 #define KCG_NAME_MAX		255
 #define KCG_LIMIT_MAX		18446744073709551615ULL
+#define KCG_RUN_DELAY_BUCKETS	24
 
 enum kcg_feature {
 	KCG_FEATURE_VERSION = 1,
 	KCG_FEATURE_GROUPS = 2,
+	KCG_FEATURE_STATS = 4,
 };
 
 enum kcg_group_flag {
@@ -114,6 +128,42 @@ enum {
 };
 
 enum {
+	KCG_A_COUNTERS_CPU_NS = 1,
+	KCG_A_COUNTERS_RUN_DELAY_NS,
+	KCG_A_COUNTERS_RUN_DELAY_HIST,
+	KCG_A_COUNTERS_NVCSW,
+	KCG_A_COUNTERS_NIVCSW,
+	KCG_A_COUNTERS_WAKEUPS,
+	KCG_A_COUNTERS_MIGRATIONS,
+	KCG_A_COUNTERS_FORKS,
+	KCG_A_COUNTERS_EXITS,
+	KCG_A_COUNTERS_TASKS,
+	KCG_A_COUNTERS_MEMORY_CURRENT,
+	KCG_A_COUNTERS_MEMORY_PEAK,
+	KCG_A_COUNTERS_MEMORY_HIGH,
+	KCG_A_COUNTERS_MEMORY_MAX,
+	KCG_A_COUNTERS_MEMORY_OOM,
+	KCG_A_COUNTERS_MEMORY_OOM_KILL,
+	KCG_A_COUNTERS_PAD,
+
+	__KCG_A_COUNTERS_MAX,
+	KCG_A_COUNTERS_MAX = (__KCG_A_COUNTERS_MAX - 1)
+};
+
+enum {
+	KCG_A_STATS_ID = 1,
+	KCG_A_STATS_NAME,
+	KCG_A_STATS_PARENT,
+	KCG_A_STATS_TIMESTAMP,
+	KCG_A_STATS_OWN,
+	KCG_A_STATS_TOTAL,
+	KCG_A_STATS_PAD,
+
+	__KCG_A_STATS_MAX,
+	KCG_A_STATS_MAX = (__KCG_A_STATS_MAX - 1)
+};
+
+enum {
 	KCG_CMD_VERSION_GET = 1,
 	KCG_CMD_GROUP_NEW,
 	KCG_CMD_GROUP_GET,
@@ -124,6 +174,7 @@ enum {
 	KCG_CMD_GROUP_KILL,
 	KCG_CMD_TASK_ATTACH,
 	KCG_CMD_GROUP_ADOPT,
+	KCG_CMD_STATS_GET,
 
 	__KCG_CMD_MAX,
 	KCG_CMD_MAX = (__KCG_CMD_MAX - 1)

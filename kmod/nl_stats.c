@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The stats op: every visible group's counters in one binary dump. CPU and
+ * scheduler figures are the probes' per-CPU counters, summed when read;
+ * memory figures come straight from the memcg's page and event counters;
+ * the task count from the pids controller's counter. No text is parsed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/memcontrol.h>
+#include <linux/timekeeping.h>
+#include <net/genetlink.h>
+
+#include "compat.h"
+#include "kcg.h"
+
+struct kcg_memory {
+	u64 current_bytes, peak_bytes, high, max, oom, oom_kill;
+};
+
+/* The layout check of kcg_pids_css_head passed (see kcg_tasks_check()). */
+static bool kcg_tasks_ok;
+
+/* Memory figures of the group's own memcg; false if it has none. */
+static bool kcg_memory_read(struct kcg_group *group, struct kcg_memory *mem)
+{
+	struct cgroup_subsys_state *css;
+	struct mem_cgroup *memcg;
+
+	css = cgroup_get_e_css(group->cgrp, &memory_cgrp_subsys);
+	if (!css)
+		return false;
+	/* An ancestor's memcg (controller off here) is not this group's. */
+	if (css->cgroup != group->cgrp) {
+		css_put(css);
+		return false;
+	}
+	memcg = mem_cgroup_from_css(css);
+	mem->current_bytes = (u64)page_counter_read(&memcg->memory) * PAGE_SIZE;
+	mem->peak_bytes = (u64)READ_ONCE(memcg->memory.watermark) * PAGE_SIZE;
+	mem->high = atomic_long_read(&memcg->memory_events[MEMCG_HIGH]);
+	mem->max = atomic_long_read(&memcg->memory_events[MEMCG_MAX]);
+	mem->oom = atomic_long_read(&memcg->memory_events[MEMCG_OOM]);
+	mem->oom_kill = atomic_long_read(&memcg->memory_events[MEMCG_OOM_KILL]);
+	css_put(css);
+	return true;
+}
+
+/* pids.current of a cgroup (its whole subtree), or -1 without the controller. */
+static s64 kcg_pids_current(struct cgroup *cgrp)
+{
+	struct cgroup_subsys_state *css;
+	s64 tasks = -1;
+
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[pids_cgrp_id]);
+	if (css)
+		tasks = atomic64_read(&container_of(css, struct kcg_pids_css_head, css)->counter);
+	rcu_read_unlock();
+	return tasks;
+}
+
+/* Check once that the counter read above is the one pids.current prints. */
+void kcg_tasks_check(void)
+{
+	struct cgroup *cgrp = kcg_cg_get(kcg_root);
+	char buf[32];
+	int tries;
+	s64 file;
+
+	if (IS_ERR(cgrp))
+		return;
+	/* Tasks may fork in between; three equal readings in a row will do. */
+	for (tries = 0; tries < 3 && !kcg_tasks_ok; tries++) {
+		if (kcg_cg_read(kcg_root, "pids.current", buf, sizeof(buf)) <= 0 ||
+		    kstrtos64(strim(buf), 10, &file))
+			break;
+		kcg_tasks_ok = file == kcg_pids_current(cgrp);
+	}
+	cgroup_put(cgrp);
+	if (!kcg_tasks_ok)
+		pr_warn("pids counter layout not recognised: task counts will be absent\n");
+}
+
+static int kcg_put_u64(struct sk_buff *skb, int type, u64 value)
+{
+	return nla_put_u64_64bit(skb, type, value, KCG_A_COUNTERS_PAD);
+}
+
+static int kcg_counters_put(struct sk_buff *skb, int type, const struct kcg_stats *s,
+			    const struct kcg_memory *mem, s64 tasks)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+	int i;
+
+	if (!nest ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_CPU_NS, s->cpu_ns) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_RUN_DELAY_NS, s->run_delay_ns) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_NVCSW, s->nvcsw) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_NIVCSW, s->nivcsw) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_WAKEUPS, s->wakeups) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_MIGRATIONS, s->migrations) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_FORKS, s->forks) ||
+	    kcg_put_u64(skb, KCG_A_COUNTERS_EXITS, s->exits))
+		return -EMSGSIZE;
+	for (i = 0; i < KCG_RUN_DELAY_BUCKETS; i++)
+		if (kcg_put_u64(skb, KCG_A_COUNTERS_RUN_DELAY_HIST, s->run_delay_hist[i]))
+			return -EMSGSIZE;
+	if (tasks >= 0 && kcg_put_u64(skb, KCG_A_COUNTERS_TASKS, tasks))
+		return -EMSGSIZE;
+	if (mem &&
+	    (kcg_put_u64(skb, KCG_A_COUNTERS_MEMORY_CURRENT, mem->current_bytes) ||
+	     kcg_put_u64(skb, KCG_A_COUNTERS_MEMORY_PEAK, mem->peak_bytes) ||
+	     kcg_put_u64(skb, KCG_A_COUNTERS_MEMORY_HIGH, mem->high) ||
+	     kcg_put_u64(skb, KCG_A_COUNTERS_MEMORY_MAX, mem->max) ||
+	     kcg_put_u64(skb, KCG_A_COUNTERS_MEMORY_OOM, mem->oom) ||
+	     kcg_put_u64(skb, KCG_A_COUNTERS_MEMORY_OOM_KILL, mem->oom_kill)))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Add the counters of every group below group into total. */
+static void kcg_stats_add_below(const struct kcg_group *group, struct kcg_stats *total)
+{
+	const struct kcg_group *child;
+
+	list_for_each_entry(child, &group->children, sibling) {
+		kcg_stats_add(child, total);
+		kcg_stats_add_below(child, total);
+	}
+}
+
+static int kcg_stats_fill(struct sk_buff *skb, struct kcg_group *group, u32 portid,
+			  u32 seq, int flags, struct netlink_callback *cb)
+{
+	struct kcg_stats own = {}, total;
+	struct kcg_memory mem, *memp = NULL;
+	s64 tasks = -1, own_tasks = -1;
+	struct kcg_group *child;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &kcg_family, flags, KCG_CMD_STATS_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+
+	kcg_stats_add(group, &own);
+	total = own;
+	kcg_stats_add_below(group, &total);
+	if (kcg_memory_read(group, &mem))
+		memp = &mem;
+	if (kcg_tasks_ok)
+		tasks = kcg_pids_current(group->cgrp);
+	if (tasks >= 0) {
+		/* pids.current counts the subtree: take the child groups out. */
+		own_tasks = tasks;
+		list_for_each_entry(child, &group->children, sibling)
+			own_tasks -= max_t(s64, kcg_pids_current(child->cgrp), 0);
+		own_tasks = max_t(s64, own_tasks, 0);
+	}
+
+	if (nla_put_u64_64bit(skb, KCG_A_STATS_ID, group->id, KCG_A_STATS_PAD) ||
+	    nla_put_string(skb, KCG_A_STATS_NAME, group->name) ||
+	    (group->parent && nla_put_string(skb, KCG_A_STATS_PARENT, group->parent->name)) ||
+	    nla_put_u64_64bit(skb, KCG_A_STATS_TIMESTAMP, ktime_get_ns(), KCG_A_STATS_PAD) ||
+	    kcg_counters_put(skb, KCG_A_STATS_OWN, &own, memp, own_tasks) ||
+	    kcg_counters_put(skb, KCG_A_STATS_TOTAL, &total, memp, tasks)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+int kcg_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct kcg_caller caller;
+	struct kcg_group *group;
+	struct sk_buff *msg;
+	int err;
+
+	kcg_caller_init(&caller, skb);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&kcg_lock);
+	group = kcg_request_group(info, &caller);
+	err = IS_ERR(group) ? PTR_ERR(group)
+			    : kcg_stats_fill(msg, group, info->snd_portid, info->snd_seq, 0, NULL);
+	mutex_unlock(&kcg_lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+int kcg_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct nlattr *name_attr = kcg_dump_attrs(cb)[KCG_A_STATS_NAME];
+	struct kcg_group *group, *top = NULL;
+	struct kcg_caller caller;
+	unsigned long id;
+	int err;
+
+	kcg_caller_init(&caller, cb->skb);
+	mutex_lock(&kcg_lock);
+	if (name_attr) {
+		top = kcg_group_find(nla_data(name_attr));
+		if (!top || !kcg_may_see(&caller, top)) {
+			kcg_extack(cb->extack, name_attr,
+				   top ? "group is outside your subtree" : "no such group");
+			err = top ? -EPERM : -ENOENT;
+			goto unlock;
+		}
+	}
+	cb->seq = kcg_generation;
+	xa_for_each_start(&kcg_groups, id, group, cb->args[0]) {
+		if (kcg_may_see(&caller, group) &&
+		    (!top || group == top || kcg_group_below(group, top)) &&
+		    kcg_stats_fill(skb, group, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+			break;
+		cb->args[0] = id + 1;
+	}
+	err = skb->len;
+unlock:
+	mutex_unlock(&kcg_lock);
+	return err;
+}

@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Accounting probes on the scheduler tracepoints. Each event costs one
+ * lock-free lookup of the task's cgroup id in the registry; a task outside
+ * every group stops there. Counters are per CPU, updated with preemption
+ * off (tracepoint context), and summed only when read.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jump_label.h>
+#include <linux/log2.h>
+#include <linux/moduleparam.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/sched/clock.h>
+#include <linux/tracepoint.h>
+#include <trace/events/sched.h>
+
+#include "kcg.h"
+
+/*
+ * What is running on each CPU and its sum_exec_runtime when it started:
+ * at the next switch the difference is the CPU time it used, as exact as
+ * the scheduler's own figure. The pointer is only compared, never followed.
+ */
+struct kcg_cpu_slot {
+	const struct task_struct *task;
+	u64 runtime;
+};
+
+static DEFINE_PER_CPU(struct kcg_cpu_slot, kcg_slot);
+
+/* The group a task is accounted to right now, or NULL. */
+static struct kcg_group *kcg_group_of(struct task_struct *task)
+{
+	return xa_load(&kcg_groups, cgroup_id(task_dfl_cgroup(task)));
+}
+
+static unsigned int kcg_delay_bucket(u64 delay_ns)
+{
+	u64 us = delay_ns / NSEC_PER_USEC;
+
+	if (us < 2)
+		return 0;
+	return min_t(unsigned int, ilog2(us), KCG_RUN_DELAY_BUCKETS - 1);
+}
+
+static void kcg_account_switch(bool preempt, struct task_struct *prev,
+			       struct task_struct *next, unsigned int prev_state)
+{
+	struct kcg_cpu_slot *slot = this_cpu_ptr(&kcg_slot);
+	struct kcg_group *group;
+	u64 delay;
+
+	/* RCU-sched read side: tracepoint probes run with preemption off. */
+	if (likely(slot->task == prev)) {
+		group = kcg_group_of(prev);
+		if (group) {
+			this_cpu_add(group->stats->cpu_ns,
+				     prev->se.sum_exec_runtime - slot->runtime);
+			/* The scheduler's own rule for nvcsw against nivcsw. */
+			if (!preempt && prev_state)
+				this_cpu_inc(group->stats->nvcsw);
+			else
+				this_cpu_inc(group->stats->nivcsw);
+		}
+	}
+	slot->task = next;
+	slot->runtime = next->se.sum_exec_runtime;
+
+	/*
+	 * The tracepoint fires before sched_info_arrive(): last_queued still
+	 * holds when next was queued on this runqueue, in rq clock time.
+	 */
+	if (!next->sched_info.last_queued)
+		return;
+	group = kcg_group_of(next);
+	if (!group)
+		return;
+	delay = local_clock() - next->sched_info.last_queued;
+	if ((s64)delay < 0)
+		delay = 0;
+	this_cpu_add(group->stats->run_delay_ns, delay);
+	this_cpu_inc(group->stats->run_delay_hist[kcg_delay_bucket(delay)]);
+}
+
+/*
+ * Self-timing of the context-switch probe, for benchmarks: off, it is one
+ * patched-out branch; on (module parameter probe_timing=1), each call adds
+ * its local_clock() cost to per-CPU sums that probe_ns reports.
+ */
+static DEFINE_STATIC_KEY_FALSE(kcg_timing);
+
+struct kcg_probe_cost {
+	u64 calls;
+	u64 ns;
+};
+
+static DEFINE_PER_CPU(struct kcg_probe_cost, kcg_probe_cost);
+
+static void kcg_probe_switch(void *data, bool preempt, struct task_struct *prev,
+			     struct task_struct *next, unsigned int prev_state)
+{
+	u64 start;
+
+	if (!static_branch_unlikely(&kcg_timing)) {
+		kcg_account_switch(preempt, prev, next, prev_state);
+		return;
+	}
+	start = local_clock();
+	kcg_account_switch(preempt, prev, next, prev_state);
+	this_cpu_add(kcg_probe_cost.ns, local_clock() - start);
+	this_cpu_inc(kcg_probe_cost.calls);
+}
+
+static int kcg_timing_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+	int cpu;
+
+	if (kstrtobool(val, &on))
+		return -EINVAL;
+	if (on) {
+		for_each_possible_cpu(cpu)
+			memset(per_cpu_ptr(&kcg_probe_cost, cpu), 0, sizeof(struct kcg_probe_cost));
+		static_branch_enable(&kcg_timing);
+	} else {
+		static_branch_disable(&kcg_timing);
+	}
+	return 0;
+}
+
+static int kcg_timing_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%d\n", static_key_enabled(&kcg_timing));
+}
+
+static const struct kernel_param_ops kcg_timing_ops = {
+	.set = kcg_timing_set,
+	.get = kcg_timing_get,
+};
+module_param_cb(probe_timing, &kcg_timing_ops, NULL, 0600);
+MODULE_PARM_DESC(probe_timing, "time the sched_switch probe (benchmarks only)");
+
+/* "CALLS NS": calls of the timed probe and their summed cost. */
+static int kcg_probe_ns_get(char *buf, const struct kernel_param *kp)
+{
+	struct kcg_probe_cost sum = {};
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		sum.calls += per_cpu_ptr(&kcg_probe_cost, cpu)->calls;
+		sum.ns += per_cpu_ptr(&kcg_probe_cost, cpu)->ns;
+	}
+	return sysfs_emit(buf, "%llu %llu\n", sum.calls, sum.ns);
+}
+
+static const struct kernel_param_ops kcg_probe_ns_ops = {
+	.get = kcg_probe_ns_get,
+};
+module_param_cb(probe_ns, &kcg_probe_ns_ops, NULL, 0400);
+MODULE_PARM_DESC(probe_ns, "calls and nanoseconds spent in the timed sched_switch probe");
+
+static void kcg_probe_wakeup(void *data, struct task_struct *task)
+{
+	struct kcg_group *group = kcg_group_of(task);
+
+	if (group)
+		this_cpu_inc(group->stats->wakeups);
+}
+
+static void kcg_probe_migrate(void *data, struct task_struct *task, int dest_cpu)
+{
+	struct kcg_group *group = kcg_group_of(task);
+
+	if (group)
+		this_cpu_inc(group->stats->migrations);
+}
+
+static void kcg_probe_fork(void *data, struct task_struct *parent,
+			   struct task_struct *child)
+{
+	/* The child's cgroup is final here (CLONE_INTO_CGROUP included). */
+	struct kcg_group *group = kcg_group_of(child);
+
+	if (group)
+		this_cpu_inc(group->stats->forks);
+}
+
+static void kcg_probe_exit(void *data, struct task_struct *task)
+{
+	/* Fires before cgroup_exit(): the task is still in its cgroup. */
+	struct kcg_group *group = kcg_group_of(task);
+
+	if (group)
+		this_cpu_inc(group->stats->exits);
+}
+
+static struct kcg_probe {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+} kcg_probes[] = {
+	{ "sched_switch", kcg_probe_switch },
+	{ "sched_wakeup", kcg_probe_wakeup },
+	{ "sched_wakeup_new", kcg_probe_wakeup },
+	{ "sched_migrate_task", kcg_probe_migrate },
+	{ "sched_process_fork", kcg_probe_fork },
+	{ "sched_process_exit", kcg_probe_exit },
+};
+
+/* The sched tracepoints are not exported: find them by name. */
+static void kcg_find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(kcg_probes); i++)
+		if (!strcmp(tp->name, kcg_probes[i].name))
+			kcg_probes[i].tp = tp;
+}
+
+static void kcg_probes_unregister(int count)
+{
+	while (count-- > 0)
+		tracepoint_probe_unregister(kcg_probes[count].tp, kcg_probes[count].probe, NULL);
+	/* No probe may still run once this returns: the module can go. */
+	tracepoint_synchronize_unregister();
+}
+
+int __init kcg_probes_init(void)
+{
+	int i, err;
+
+	/* Registration takes a void *: let the compiler check each prototype. */
+	check_trace_callback_type_sched_switch(kcg_probe_switch);
+	check_trace_callback_type_sched_wakeup(kcg_probe_wakeup);
+	check_trace_callback_type_sched_wakeup_new(kcg_probe_wakeup);
+	check_trace_callback_type_sched_migrate_task(kcg_probe_migrate);
+	check_trace_callback_type_sched_process_fork(kcg_probe_fork);
+	check_trace_callback_type_sched_process_exit(kcg_probe_exit);
+
+	for_each_kernel_tracepoint(kcg_find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(kcg_probes); i++) {
+		if (!kcg_probes[i].tp) {
+			pr_err("tracepoint %s not found\n", kcg_probes[i].name);
+			err = -ENOENT;
+			goto unregister;
+		}
+		err = tracepoint_probe_register(kcg_probes[i].tp, kcg_probes[i].probe, NULL);
+		if (err) {
+			pr_err("cannot attach to %s: %d\n", kcg_probes[i].name, err);
+			goto unregister;
+		}
+	}
+	return 0;
+
+unregister:
+	kcg_probes_unregister(i);
+	return err;
+}
+
+void kcg_probes_exit(void)
+{
+	kcg_probes_unregister(ARRAY_SIZE(kcg_probes));
+}
+
+/* Sum a group's per-CPU counters into out (added to what is there). */
+void kcg_stats_add(const struct kcg_group *group, struct kcg_stats *out)
+{
+	int cpu, i;
+
+	for_each_possible_cpu(cpu) {
+		const struct kcg_stats *s = per_cpu_ptr(group->stats, cpu);
+
+		out->cpu_ns += s->cpu_ns;
+		out->run_delay_ns += s->run_delay_ns;
+		out->nvcsw += s->nvcsw;
+		out->nivcsw += s->nivcsw;
+		out->wakeups += s->wakeups;
+		out->migrations += s->migrations;
+		out->forks += s->forks;
+		out->exits += s->exits;
+		for (i = 0; i < KCG_RUN_DELAY_BUCKETS; i++)
+			out->run_delay_hist[i] += s->run_delay_hist[i];
+	}
+}
