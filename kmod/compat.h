@@ -38,6 +38,25 @@ struct kcg_pids_css_head {
 	atomic64_t counter;
 };
 
+/*
+ * The counter behind pids.events "max" sits after the pids.events file
+ * handle(s), and moved in 6.12 (hierarchical events[], plus a local file).
+ * Used only to notice refused forks; checked against the file at load.
+ */
+struct kcg_pids_css_events {
+	struct cgroup_subsys_state css;
+	atomic64_t counter;
+	atomic64_t limit;
+	s64 watermark;
+	struct cgroup_file events_file;
+#ifdef KCG_HAVE_PIDS_LOCAL_EVENTS
+	struct cgroup_file events_local_file;
+	atomic64_t events_max;	/* events[PIDCG_MAX] */
+#else
+	atomic64_t events_max;	/* events_limit */
+#endif
+};
+
 /* The parsed attributes of a dump request moved into a genl_info in 6.6. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
 #define kcg_dump_attrs(cb) (genl_info_dump(cb)->attrs)

@@ -13,7 +13,8 @@
 #include <linux/kcg.h>
 
 #define KCG_MODULE_VERSION "0.1.0"
-#define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS | KCG_FEATURE_STATS)
+#define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS | KCG_FEATURE_STATS | \
+		      KCG_FEATURE_EVENTS)
 
 /* Module parameter: the groups' root below the cgroup2 root, e.g. "/kcg". */
 extern char *kcg_root;
@@ -29,6 +30,12 @@ struct kcg_stats {
 	u64 forks;
 	u64 exits;
 	u64 run_delay_hist[KCG_RUN_DELAY_BUCKETS];
+};
+
+/* Counters behind memory.events and pids.events "max", as last sampled. */
+struct kcg_sampled {
+	u64 memory[3];		/* high, max, oom */
+	u64 pids_max;
 };
 
 /*
@@ -48,6 +55,8 @@ struct kcg_group {
 	struct list_head children;	/* under kcg_lock */
 	struct list_head sibling;
 	struct kcg_stats __percpu *stats;
+	struct kcg_sampled sampled;	/* events.c's sampler, under kcg_lock */
+	bool sampled_once;
 	struct hlist_node name_node;
 	struct rcu_head rcu;
 };
@@ -116,6 +125,16 @@ int __init kcg_probes_init(void);
 void kcg_probes_exit(void);
 void kcg_stats_add(const struct kcg_group *group, struct kcg_stats *out);
 
+/* events.c */
+int __init kcg_events_init(void);
+void kcg_events_stop(void);
+void kcg_events_exit(void);
+void kcg_event_group(u32 type, const struct kcg_group *group);
+void kcg_event_exit(const struct kcg_group *group, struct task_struct *task);
+void kcg_probe_populated(void *data, struct cgroup *cgrp, const char *path, int val);
+void kcg_probe_frozen(void *data, struct cgroup *cgrp, const char *path, int val);
+void kcg_probe_oom_victim(void *data, struct task_struct *task, uid_t uid);
+
 /* netlink.c: the family and what its ops share */
 extern struct genl_family kcg_family;
 int __init kcg_netlink_init(void);
@@ -127,6 +146,10 @@ struct kcg_group *kcg_request_group(struct genl_info *info,
 				    const struct kcg_caller *caller);
 struct kcg_group *kcg_request_managed(struct genl_info *info,
 				      const struct kcg_caller *caller);
+typedef int (*kcg_fill_fn)(struct sk_buff *skb, struct kcg_group *group, u32 portid,
+			   u32 seq, int flags, struct netlink_callback *cb);
+int kcg_dump_groups(struct sk_buff *skb, struct netlink_callback *cb,
+		    const struct nlattr *top_attr, bool include_top, kcg_fill_fn fill);
 
 /* nl_group.c */
 int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info);

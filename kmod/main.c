@@ -38,10 +38,15 @@ static int __init kcg_init(void)
 	err = kcg_netlink_init();
 	if (err)
 		goto probes;
+	err = kcg_events_init();
+	if (err)
+		goto netlink;
 
 	pr_info("version %s loaded, root %s\n", KCG_MODULE_VERSION, kcg_root);
 	return 0;
 
+netlink:
+	kcg_netlink_exit();
 probes:
 	kcg_probes_exit();
 registry:
@@ -54,8 +59,11 @@ cgroup:
 /* Groups, their cgroups and their tasks outlive the module. */
 static void __exit kcg_exit(void)
 {
-	kcg_netlink_exit();
+	/* Events need the probes gone and the family still there. */
+	kcg_events_stop();
 	kcg_probes_exit();
+	kcg_events_exit();
+	kcg_netlink_exit();
 	kcg_registry_exit();
 	kcg_cgroup_exit();
 	pr_info("unloaded\n");

@@ -132,6 +132,48 @@ struct kcg_group *kcg_request_managed(struct genl_info *info,
 	return group;
 }
 
+/*
+ * The dump of every group the requester may see, one fill() message per
+ * group, in id order, resuming at cb->args[0] (the next id). With top_attr,
+ * only the groups below that group (and itself, with include_top). Any
+ * registration change between two parts of the dump sets NLM_F_DUMP_INTR.
+ */
+int kcg_dump_groups(struct sk_buff *skb, struct netlink_callback *cb,
+		    const struct nlattr *top_attr, bool include_top, kcg_fill_fn fill)
+{
+	struct kcg_group *group, *top = NULL;
+	struct kcg_caller caller;
+	unsigned long id;
+	int err;
+
+	kcg_caller_init(&caller, cb->skb);
+	mutex_lock(&kcg_lock);
+	if (top_attr) {
+		top = kcg_group_find(nla_data(top_attr));
+		if (!top || !kcg_may_see(&caller, top)) {
+			kcg_extack(cb->extack, top_attr,
+				   top ? "group is outside your subtree" : "no such group");
+			err = top ? -EPERM : -ENOENT;
+			goto unlock;
+		}
+	}
+	cb->seq = kcg_generation;
+	xa_for_each_start(&kcg_groups, id, group, cb->args[0]) {
+		bool wanted = kcg_may_see(&caller, group) &&
+			      (!top || (include_top && group == top) ||
+			       kcg_group_below(group, top));
+
+		if (wanted && fill(skb, group, NETLINK_CB(cb->skb).portid,
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+			break;
+		cb->args[0] = id + 1;
+	}
+	err = skb->len;
+unlock:
+	mutex_unlock(&kcg_lock);
+	return err;
+}
+
 /* Per-op policies: each op accepts exactly the attributes it documents. */
 static const struct nla_policy kcg_version_get_policy[1] = {};
 
@@ -225,6 +267,11 @@ static const struct genl_ops kcg_ops[] = {
 	},
 };
 
+/* Listeners see every group's events: joining needs CAP_SYS_ADMIN. */
+static const struct genl_multicast_group kcg_mcgrps[] = {
+	{ .name = KCG_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
+};
+
 struct genl_family kcg_family __ro_after_init = {
 	.name		= KCG_FAMILY_NAME,
 	.version	= KCG_FAMILY_VERSION,
@@ -234,6 +281,8 @@ struct genl_family kcg_family __ro_after_init = {
 	.ops		= kcg_ops,
 	.n_ops		= ARRAY_SIZE(kcg_ops),
 	.resv_start_op	= KCG_CMD_MAX + 1,
+	.mcgrps		= kcg_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(kcg_mcgrps),
 };
 
 int __init kcg_netlink_init(void)

@@ -182,6 +182,7 @@ int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 	err = kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS], info->extack);
 	if (err)
 		goto unregister;
+	kcg_event_group(KCG_EVENT_TYPE_CREATED, group);
 	err = kcg_group_echo(group, info);
 	mutex_unlock(&kcg_lock);
 	kfree(parent_name);
@@ -227,39 +228,8 @@ int kcg_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 int kcg_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr *parent_attr = kcg_dump_attrs(cb)[KCG_A_GROUP_PARENT];
-	struct kcg_group *group, *top = NULL;
-	struct kcg_caller caller;
-	unsigned long id;
-	int err = 0;
-
-	kcg_caller_init(&caller, cb->skb);
-	mutex_lock(&kcg_lock);
-	if (parent_attr) {
-		top = kcg_group_find(nla_data(parent_attr));
-		if (!top || !kcg_may_see(&caller, top)) {
-			kcg_extack(cb->extack, parent_attr,
-				   top ? "group is outside your subtree" : "no such group");
-			err = top ? -EPERM : -ENOENT;
-			goto unlock;
-		}
-	}
-	/* Any registration change between two parts of the dump flags it. */
-	cb->seq = kcg_generation;
-	xa_for_each_start(&kcg_groups, id, group, cb->args[0]) {
-		if (!kcg_may_see(&caller, group) || (top && !kcg_group_below(group, top))) {
-			cb->args[0] = id + 1;
-			continue;
-		}
-		if (kcg_group_fill(skb, group, NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
-			break;
-		cb->args[0] = id + 1;
-	}
-	err = skb->len;
-unlock:
-	mutex_unlock(&kcg_lock);
-	return err;
+	return kcg_dump_groups(skb, cb, kcg_dump_attrs(cb)[KCG_A_GROUP_PARENT], false,
+			       kcg_group_fill);
 }
 
 int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -276,8 +246,10 @@ int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 	err = IS_ERR(group) ? PTR_ERR(group)
 			    : kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS],
 					       info->extack);
-	if (!err)
+	if (!err) {
+		kcg_event_group(KCG_EVENT_TYPE_SET, group);
 		err = kcg_group_echo(group, info);
+	}
 	mutex_unlock(&kcg_lock);
 	return err;
 }
@@ -335,6 +307,7 @@ int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
 					    "unregistering an adopted group needs CAP_SYS_ADMIN");
 			goto unlock;
 		}
+		kcg_event_group(KCG_EVENT_TYPE_DESTROYED, group);
 		kcg_group_unregister(group);
 		err = kcg_adopted_save();
 		if (err)
@@ -382,6 +355,7 @@ int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
 		goto unlock;
 	}
 	parent = group->parent;
+	kcg_event_group(KCG_EVENT_TYPE_DESTROYED, group);
 	kcg_group_unregister(group);
 	if (parent && !parent->nr_children)
 		kcg_cg_disable_controllers(parent->path);
@@ -604,6 +578,7 @@ int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info)
 		kcg_group_unregister(group);
 		goto unlock;
 	}
+	kcg_event_group(KCG_EVENT_TYPE_CREATED, group);
 	err = kcg_group_echo(group, info);
 unlock:
 	mutex_unlock(&kcg_lock);

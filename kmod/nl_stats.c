@@ -199,34 +199,6 @@ int kcg_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 
 int kcg_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct nlattr *name_attr = kcg_dump_attrs(cb)[KCG_A_STATS_NAME];
-	struct kcg_group *group, *top = NULL;
-	struct kcg_caller caller;
-	unsigned long id;
-	int err;
-
-	kcg_caller_init(&caller, cb->skb);
-	mutex_lock(&kcg_lock);
-	if (name_attr) {
-		top = kcg_group_find(nla_data(name_attr));
-		if (!top || !kcg_may_see(&caller, top)) {
-			kcg_extack(cb->extack, name_attr,
-				   top ? "group is outside your subtree" : "no such group");
-			err = top ? -EPERM : -ENOENT;
-			goto unlock;
-		}
-	}
-	cb->seq = kcg_generation;
-	xa_for_each_start(&kcg_groups, id, group, cb->args[0]) {
-		if (kcg_may_see(&caller, group) &&
-		    (!top || group == top || kcg_group_below(group, top)) &&
-		    kcg_stats_fill(skb, group, NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
-			break;
-		cb->args[0] = id + 1;
-	}
-	err = skb->len;
-unlock:
-	mutex_unlock(&kcg_lock);
-	return err;
+	return kcg_dump_groups(skb, cb, kcg_dump_attrs(cb)[KCG_A_STATS_NAME], true,
+			       kcg_stats_fill);
 }

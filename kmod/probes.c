@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Accounting probes on the scheduler tracepoints. Each event costs one
+ * Accounting probes on the scheduler tracepoints (and the registration of
+ * the event probes of events.c). Each event costs one
  * lock-free lookup of the task's cgroup id in the registry; a task outside
  * every group stops there. Counters are per CPU, updated with preemption
  * off (tracepoint context), and summed only when read.
@@ -13,7 +14,10 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/seqlock.h>
 #include <linux/tracepoint.h>
+#include <trace/events/cgroup.h>
+#include <trace/events/oom.h>
 #include <trace/events/sched.h>
 
 #include "kcg.h"
@@ -21,14 +25,19 @@
 /*
  * What is running on each CPU and its sum_exec_runtime when it started:
  * at the next switch the difference is the CPU time it used, as exact as
- * the scheduler's own figure. The pointer is only compared, never followed.
+ * the scheduler's own figure. Readers of the stats add the part of a slice
+ * still running (kcg_stats_add()); the seqcount keeps the pair consistent
+ * for them, and the switch probe is its only writer on each CPU.
  */
 struct kcg_cpu_slot {
-	const struct task_struct *task;
+	seqcount_t seq;
+	struct task_struct *task;
 	u64 runtime;
 };
 
-static DEFINE_PER_CPU(struct kcg_cpu_slot, kcg_slot);
+static DEFINE_PER_CPU(struct kcg_cpu_slot, kcg_slot) = {
+	.seq = SEQCNT_ZERO(kcg_slot.seq),
+};
 
 /* The group a task is accounted to right now, or NULL. */
 static struct kcg_group *kcg_group_of(struct task_struct *task)
@@ -65,8 +74,10 @@ static void kcg_account_switch(bool preempt, struct task_struct *prev,
 				this_cpu_inc(group->stats->nivcsw);
 		}
 	}
+	raw_write_seqcount_begin(&slot->seq);
 	slot->task = next;
 	slot->runtime = next->se.sum_exec_runtime;
+	raw_write_seqcount_end(&slot->seq);
 
 	/*
 	 * The tracepoint fires before sched_info_arrive(): last_queued still
@@ -192,8 +203,10 @@ static void kcg_probe_exit(void *data, struct task_struct *task)
 	/* Fires before cgroup_exit(): the task is still in its cgroup. */
 	struct kcg_group *group = kcg_group_of(task);
 
-	if (group)
-		this_cpu_inc(group->stats->exits);
+	if (!group)
+		return;
+	this_cpu_inc(group->stats->exits);
+	kcg_event_exit(group, task);
 }
 
 static struct kcg_probe {
@@ -207,6 +220,9 @@ static struct kcg_probe {
 	{ "sched_migrate_task", kcg_probe_migrate },
 	{ "sched_process_fork", kcg_probe_fork },
 	{ "sched_process_exit", kcg_probe_exit },
+	{ "cgroup_notify_populated", kcg_probe_populated },
+	{ "cgroup_notify_frozen", kcg_probe_frozen },
+	{ "mark_victim", kcg_probe_oom_victim },
 };
 
 /* The sched tracepoints are not exported: find them by name. */
@@ -238,6 +254,9 @@ int __init kcg_probes_init(void)
 	check_trace_callback_type_sched_migrate_task(kcg_probe_migrate);
 	check_trace_callback_type_sched_process_fork(kcg_probe_fork);
 	check_trace_callback_type_sched_process_exit(kcg_probe_exit);
+	check_trace_callback_type_cgroup_notify_populated(kcg_probe_populated);
+	check_trace_callback_type_cgroup_notify_frozen(kcg_probe_frozen);
+	check_trace_callback_type_mark_victim(kcg_probe_oom_victim);
 
 	for_each_kernel_tracepoint(kcg_find_tracepoint, NULL);
 	for (i = 0; i < ARRAY_SIZE(kcg_probes); i++) {
@@ -264,6 +283,31 @@ void kcg_probes_exit(void)
 	kcg_probes_unregister(ARRAY_SIZE(kcg_probes));
 }
 
+/*
+ * CPU time of the slice running now on cpu, if its task is in group: the
+ * switch probe charges a slice only when it ends, and a busy task may run
+ * for a long time. sum_exec_runtime of a running task is as fresh as the
+ * last tick. Task structs are freed after an RCU grace period.
+ */
+static u64 kcg_running_ns(const struct kcg_group *group, int cpu)
+{
+	struct kcg_cpu_slot *slot = per_cpu_ptr(&kcg_slot, cpu);
+	struct task_struct *task;
+	unsigned int seq;
+	u64 start, now = 0;
+
+	rcu_read_lock();
+	do {
+		seq = raw_read_seqcount_begin(&slot->seq);
+		task = READ_ONCE(slot->task);
+		start = slot->runtime;
+	} while (read_seqcount_retry(&slot->seq, seq));
+	if (task && kcg_group_of(task) == group)
+		now = READ_ONCE(task->se.sum_exec_runtime);
+	rcu_read_unlock();
+	return now > start ? now - start : 0;
+}
+
 /* Sum a group's per-CPU counters into out (added to what is there). */
 void kcg_stats_add(const struct kcg_group *group, struct kcg_stats *out)
 {
@@ -272,6 +316,7 @@ void kcg_stats_add(const struct kcg_group *group, struct kcg_stats *out)
 	for_each_possible_cpu(cpu) {
 		const struct kcg_stats *s = per_cpu_ptr(group->stats, cpu);
 
+		out->cpu_ns += kcg_running_ns(group, cpu);
 		out->cpu_ns += s->cpu_ns;
 		out->run_delay_ns += s->run_delay_ns;
 		out->nvcsw += s->nvcsw;

@@ -12,6 +12,7 @@
 #                                         prints "<flagged messages> <batches>"
 #   kcgnl.py churn PREFIX ID N            create+delete PREFIX/cID-i, N times
 #   kcgnl.py stats NAME                   the group's own and total counters, as JSON
+#   kcgnl.py listen SECONDS               events as JSON lines until SECONDS pass quietly
 import errno
 import json
 import os
@@ -30,6 +31,8 @@ NLMSGERR_ATTR_MSG = 1
 NETLINK_EXT_ACK, NETLINK_CAP_ACK, SOL_NETLINK = 11, 10, 270
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
+CTRL_ATTR_MCAST_GROUPS, CTRL_ATTR_MCAST_GRP_NAME, CTRL_ATTR_MCAST_GRP_ID = 7, 1, 2
+NETLINK_ADD_MEMBERSHIP = 1
 NLA_F_NESTED = 1 << 15
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -82,7 +85,13 @@ class Genl:
         self.seq = 0
         reply = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                              nla(CTRL_ATTR_FAMILY_NAME, b"kcg\0"))
-        self.family = struct.unpack("=H", parse_attrs(reply[0])[CTRL_ATTR_FAMILY_ID][0])[0]
+        attrs = parse_attrs(reply[0])
+        self.family = struct.unpack("=H", attrs[CTRL_ATTR_FAMILY_ID][0])[0]
+        self.mcgrps = {}
+        for grp in parse_attrs(attrs.get(CTRL_ATTR_MCAST_GROUPS, [b""])[0]).values():
+            g = parse_attrs(grp[0])
+            name = g[CTRL_ATTR_MCAST_GRP_NAME][0].rstrip(b"\0").decode()
+            self.mcgrps[name] = struct.unpack("=I", g[CTRL_ATTR_MCAST_GRP_ID][0])[0]
 
     def send(self, family, cmd, payload, flags):
         self.seq += 1
@@ -215,6 +224,29 @@ def main():
             g.kcg("group-new", name)
             g.kcg("group-del", name)
         return 0
+    if what == "listen":
+        g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.mcgrps["events"])
+        g.sock.settimeout(float(sys.argv[2]))
+        names = {num: name for (aset, name), num in ATTRS.items() if aset == "event"}
+        types = [e["name"] for d in spec["definitions"] if d["name"] == "event-type"
+                 for e in d["entries"]]
+        print("listening", flush=True)
+        try:
+            while True:
+                for mtype, flags, data in g.messages():
+                    ev = {}
+                    for num, values in parse_attrs(data[4:]).items():
+                        key, v = names[num], values[0]
+                        if key in ("group-name", "comm"):
+                            ev[key] = v.rstrip(b"\0").decode()
+                        elif len(v) == 8:
+                            ev[key] = struct.unpack("=Q", v)[0]
+                        else:
+                            ev[key] = struct.unpack("=I", v)[0]
+                    ev["type"] = types[ev["type"] - 1]
+                    print(json.dumps(ev), flush=True)
+        except socket.timeout:
+            return 0
     if what == "stats":
         reply = parse_attrs(g.kcg("stats-get", encode("stats", "name", sys.argv[2]))[0])
         out = {}

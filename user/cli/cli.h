@@ -22,6 +22,11 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_bad_option(char **argv);
 /* Check a group name before asking the module: 0, or a usage error (2). */
 int cli_check_group_name(const char *command, const char *name);
+/*
+ * Order of group names that puts every group right after its parent and
+ * its children by name: '/' sorts before every name character. (cmd_list.c)
+ */
+int cli_compare_names(const char *a, const char *b);
 
 /*
  * Every command gets argv[0] = its name and parses the rest with
@@ -42,5 +47,16 @@ int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 /* cmd_run.c */
 int cmd_run(int argc, char **argv);
+/* cmd_stats.c */
+int cmd_stats(int argc, char **argv);
+struct watch;
+/* --interval ('i') or --count ('c') into watch: 0, or a usage error (2). */
+int cli_watch_option(const char *command, int opt, const char *arg, struct watch *watch);
+/* The error of sample_take(): on the name that failed, if any. Returns 1. */
+int cli_sample_error(struct kcg *k, int err, const char *command, const char *failed);
+/* cmd_top.c */
+int cmd_top(int argc, char **argv);
+/* cmd_monitor.c */
+int cmd_monitor(int argc, char **argv);
 
 #endif /* KCG_CLI_H */

@@ -184,11 +184,7 @@ int cmd_show(int argc, char **argv)
 	return err;
 }
 
-/*
- * Order of group names that puts every group right after its parent and
- * its children by name: '/' sorts before every name character.
- */
-static int compare_names(const char *a, const char *b)
+int cli_compare_names(const char *a, const char *b)
 {
 	for (;; a++, b++) {
 		unsigned char ca = *a == '/' ? 1 : (unsigned char)*a;
@@ -201,7 +197,7 @@ static int compare_names(const char *a, const char *b)
 
 static int compare_groups(const void *a, const void *b)
 {
-	return compare_names(kcg_group_name(*(const struct kcg_group *const *)a),
+	return cli_compare_names(kcg_group_name(*(const struct kcg_group *const *)a),
 			     kcg_group_name(*(const struct kcg_group *const *)b));
 }
 

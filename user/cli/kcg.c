@@ -32,6 +32,9 @@ static const struct command commands[] = {
 	{ "thaw",    cmd_thaw },
 	{ "kill",    cmd_kill },
 	{ "adopt",   cmd_adopt },
+	{ "stats",   cmd_stats },
+	{ "top",     cmd_top },
+	{ "monitor", cmd_monitor },
 	{ "version", cmd_version },
 };
 
@@ -48,6 +51,9 @@ static void usage(FILE *out)
 	      "  run NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] -- CMD [ARG...]\n"
 	      "  freeze NAME | thaw NAME | kill NAME [--signal SIG]\n"
 	      "  adopt CGROUP_PATH [--name N]\n"
+	      "  stats [NAME...] [--interval S] [--count N]\n"
+	      "  top [--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]\n"
+	      "  monitor [NAME...]             (events until interrupted; needs CAP_SYS_ADMIN)\n"
 	      "  version\n"
 	      "LIMITS:\n"
 	      "  --cpu-max 50%|QUOTA/PERIOD|max  --cpu-weight 1..10000\n"

@@ -198,15 +198,51 @@ char *format_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+char *format_duration(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1fus", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
+	return buf;
+}
+
+char *format_bytes(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	double value = (double)bytes;
+	int unit = -1;
+
+	while (value >= 1024 && units[unit + 1]) {
+		value /= 1024;
+		unit++;
+	}
+	if (unit < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%.1f%c", value, units[unit]);
+	return buf;
+}
+
+void print_u64_as(const char *key, const char *fmt, uint64_t value, const char *text)
+{
+	if (pr.json)
+		print_u64(key, NULL, value);
+	else if (fmt)
+		fprintf(pr.out, fmt, text);
+}
+
 /* A limit whose text form is already rendered. */
 static void print_limit_as(const char *key, const char *fmt, uint64_t value, const char *text)
 {
 	if (value == KCG_LIMIT_MAX)
 		print_string(key, fmt, "max");
-	else if (pr.json)
-		print_u64(key, NULL, value);
-	else if (fmt)
-		fprintf(pr.out, fmt, text);
+	else
+		print_u64_as(key, fmt, value, text);
 }
 
 void print_limit(const char *key, const char *fmt, uint64_t value)

@@ -43,6 +43,21 @@ void print_limit_size(const char *key, const char *fmt, uint64_t bytes);
 #define FORMAT_SIZE_LEN 24
 char *format_size(uint64_t bytes, char *buf, size_t len);
 
+/*
+ * A number that JSON prints exactly and text shows as already rendered
+ * (fmt takes a string), e.g. by format_duration() or format_bytes().
+ */
+void print_u64_as(const char *key, const char *fmt, uint64_t value, const char *text);
+
+/* Nanoseconds for people: "850ns", "12.3us", "4.6ms", "1.234s". Returns buf. */
+#define FORMAT_DURATION_LEN 24
+char *format_duration(uint64_t ns, char *buf, size_t len);
+/*
+ * Bytes for people, rounded to one decimal of the largest binary unit below
+ * them: "900", "1.5K", "64.0M". Unlike format_size(), not meant to be read back.
+ */
+char *format_bytes(uint64_t bytes, char *buf, size_t len);
+
 /* Text only: literal text, e.g. separators and newlines. */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One record is done: a newline in text, a flush in both (for live output). */

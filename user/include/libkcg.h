@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include <linux/kcg.h>
+
 struct kcg;
 
 /* Connect to the module. -ENOENT: the kcg family is not registered. */
@@ -137,5 +139,118 @@ int kcg_group_adopt(struct kcg *handle, const char *cgroup_path, const char *nam
  * few times; -EAGAIN if it never completes.
  */
 int kcg_group_dump(struct kcg *handle, const char *parent, struct kcg_group_list **out);
+
+/*
+ * Stats: one group's counters at one instant. own counts the group's own
+ * tasks; total adds every group below it. Each counter is either present
+ * with its value or absent (the module could not give it for this group):
+ * the getters return false for an absent counter and leave *value alone.
+ * Counters are monotonic, except tasks and memory_current, which are levels.
+ * Memory figures are the cgroup's own memcg figures, which include its
+ * subtree, in both own and total.
+ */
+struct kcg_stats;
+struct kcg_counters;
+struct kcg_stats_list;
+
+uint64_t kcg_stats_id(const struct kcg_stats *stats);
+const char *kcg_stats_name(const struct kcg_stats *stats);
+/* NULL for a top-level group. */
+const char *kcg_stats_parent(const struct kcg_stats *stats);
+/* CLOCK_MONOTONIC nanoseconds of the reading, taken by the module. */
+uint64_t kcg_stats_timestamp_ns(const struct kcg_stats *stats);
+/* Never NULL; all counters absent when the module sent none. */
+const struct kcg_counters *kcg_stats_own(const struct kcg_stats *stats);
+const struct kcg_counters *kcg_stats_total(const struct kcg_stats *stats);
+void kcg_stats_free(struct kcg_stats *stats);
+
+/* Any counter by its KCG_A_COUNTERS_* id (not RUN_DELAY_HIST), for tables. */
+bool kcg_counters_get(const struct kcg_counters *counters, int counter, uint64_t *value);
+bool kcg_counters_cpu_ns(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_run_delay_ns(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_nvcsw(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_nivcsw(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_wakeups(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_migrations(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_forks(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_exits(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_tasks(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_memory_current(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_memory_peak(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_memory_high(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_memory_max(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_memory_oom(const struct kcg_counters *counters, uint64_t *value);
+bool kcg_counters_memory_oom_kill(const struct kcg_counters *counters, uint64_t *value);
+/*
+ * The run-delay histogram, KCG_RUN_DELAY_BUCKETS counts of waits: bucket 0
+ * under 2 us, bucket i in [2^i, 2^(i+1)) us, the last one everything longer.
+ */
+bool kcg_counters_run_delay_hist(const struct kcg_counters *counters,
+				 uint64_t hist[KCG_RUN_DELAY_BUCKETS]);
+
+/*
+ * The wait at quantile fraction (0.5 for p50, 0.99 for p99) of a run-delay
+ * histogram (or of the difference of two), in ns: interpolated linearly
+ * within its bucket, and the lower bound of the last, open-ended bucket.
+ * false when the histogram holds no waits or fraction is outside [0, 1].
+ */
+bool kcg_run_delay_percentile(const uint64_t hist[KCG_RUN_DELAY_BUCKETS], double fraction,
+			      uint64_t *delay_ns);
+
+size_t kcg_stats_list_count(const struct kcg_stats_list *list);
+const struct kcg_stats *kcg_stats_list_at(const struct kcg_stats_list *list, size_t index);
+void kcg_stats_list_free(struct kcg_stats_list *list);
+
+/* One group's stats, to be freed with kcg_stats_free(). */
+int kcg_stats_get(struct kcg *handle, const char *name, struct kcg_stats **out);
+/*
+ * The stats of every group the caller may see, or of name (non-NULL) and
+ * the groups below it, in the module's order. Retried like kcg_group_dump().
+ */
+int kcg_stats_dump(struct kcg *handle, const char *name, struct kcg_stats_list **out);
+
+/*
+ * Events: notifications the module multicasts on the "events" group. A
+ * handle joins it once; events then queue in the kernel socket until read.
+ * Joining needs CAP_SYS_ADMIN (-EPERM without), as listeners see every
+ * group's events. memory-high, memory-max, oom and pids-max are found by
+ * sampling counters every 100 ms while someone listens, so they come up to
+ * that late and carry in count how much the counter grew; the others are
+ * sent as they happen.
+ *
+ * Every event the module produces takes the next seq, whether or not a
+ * listener gets it: a gap between two seqs is the number of events lost
+ * (the module could not allocate them, or this socket's buffer overflowed).
+ */
+struct kcg_event;
+
+/* Join the events group on a socket of its own. -EPERM, -ENOENT, -EIO. */
+int kcg_events_open(struct kcg *handle);
+/*
+ * The next event into *out (freed with kcg_event_free()), waiting up to
+ * timeout_ms (-1: forever). -EAGAIN on timeout, -EINTR when a signal
+ * interrupted the wait, -EINVAL before kcg_events_open(), -EPROTO for a
+ * message that is not a well-formed event.
+ */
+int kcg_event_next(struct kcg *handle, struct kcg_event **out, int timeout_ms);
+/* The events socket, for poll() with other files; -1 before kcg_events_open(). */
+int kcg_events_fd(const struct kcg *handle);
+void kcg_event_free(struct kcg_event *event);
+
+/* KCG_EVENT_TYPE_*; kcg_event_type_name() gives "created", "oom-kill", ... */
+uint32_t kcg_event_type(const struct kcg_event *event);
+const char *kcg_event_type_name(uint32_t type);	/* NULL for an unknown type */
+uint64_t kcg_event_seq(const struct kcg_event *event);
+/* CLOCK_MONOTONIC nanoseconds when the module saw (or sampled) it. */
+uint64_t kcg_event_timestamp_ns(const struct kcg_event *event);
+uint64_t kcg_event_group_id(const struct kcg_event *event);
+/* The group's full name; never NULL ("" if the module sent none). */
+const char *kcg_event_group_name(const struct kcg_event *event);
+/* Optional fields: true and the value when the event carries them. */
+bool kcg_event_pid(const struct kcg_event *event, pid_t *pid);	/* oom-kill, task-exit */
+const char *kcg_event_comm(const struct kcg_event *event);		/* NULL when absent */
+bool kcg_event_exit_code(const struct kcg_event *event, uint32_t *code); /* task-exit */
+bool kcg_event_signal(const struct kcg_event *event, uint32_t *signal);  /* task-exit */
+bool kcg_event_count(const struct kcg_event *event, uint64_t *count);	/* sampled types */
 
 #endif /* LIBKCG_H */

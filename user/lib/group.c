@@ -11,8 +11,6 @@
 
 #include "internal.h"
 
-/* A dump interrupted by concurrent changes is retried this many times. */
-#define DUMP_ATTEMPTS 5
 #define CGROUP_PATH_MAX 4095	/* max-len of cgroup-path in the spec */
 
 struct kcg_group {
@@ -26,9 +24,7 @@ struct kcg_group {
 };
 
 struct kcg_group_list {
-	struct kcg_group **groups;
-	size_t count;
-	size_t capacity;
+	struct kcg_list groups;	/* of struct kcg_group * */
 };
 
 static struct nla_policy group_policy[KCG_A_GROUP_MAX + 1] = {
@@ -89,31 +85,25 @@ void kcg_group_free(struct kcg_group *g)
 
 size_t kcg_group_list_count(const struct kcg_group_list *list)
 {
-	return list->count;
+	return list->groups.count;
 }
 
 const struct kcg_group *kcg_group_list_at(const struct kcg_group_list *list, size_t index)
 {
-	return index < list->count ? list->groups[index] : NULL;
+	return index < list->groups.count ? list->groups.items[index] : NULL;
+}
+
+static void free_group_item(void *item)
+{
+	kcg_group_free(item);
 }
 
 void kcg_group_list_free(struct kcg_group_list *list)
 {
 	if (!list)
 		return;
-	for (size_t i = 0; i < list->count; i++)
-		kcg_group_free(list->groups[i]);
-	free(list->groups);
+	kcg_list_release(&list->groups, free_group_item);
 	free(list);
-}
-
-/* Copy an optional string attribute; absent stays NULL. */
-static int dup_string(const struct nlattr *attr, char **out)
-{
-	if (!attr)
-		return 0;
-	*out = strdup(nla_get_string((struct nlattr *)attr));
-	return *out ? 0 : -ENOMEM;
 }
 
 static int group_from_attrs(struct nlattr **tb, struct kcg_group **out)
@@ -131,11 +121,11 @@ static int group_from_attrs(struct nlattr **tb, struct kcg_group **out)
 	g->owner = tb[KCG_A_GROUP_OWNER] ? nla_get_u32(tb[KCG_A_GROUP_OWNER]) : KCG_OWNER_NONE;
 	if (tb[KCG_A_GROUP_FLAGS])
 		g->flags = nla_get_u32(tb[KCG_A_GROUP_FLAGS]);
-	err = dup_string(tb[KCG_A_GROUP_NAME], &g->name);
+	err = kcg_dup_string(tb[KCG_A_GROUP_NAME], &g->name);
 	if (!err)
-		err = dup_string(tb[KCG_A_GROUP_PARENT], &g->parent);
+		err = kcg_dup_string(tb[KCG_A_GROUP_PARENT], &g->parent);
 	if (!err)
-		err = dup_string(tb[KCG_A_GROUP_CGROUP_PATH], &g->cgroup_path);
+		err = kcg_dup_string(tb[KCG_A_GROUP_CGROUP_PATH], &g->cgroup_path);
 	if (!err && tb[KCG_A_GROUP_LIMITS])
 		err = kcg_limits_parse(&g->limits, tb[KCG_A_GROUP_LIMITS]);
 	if (err) {
@@ -155,40 +145,9 @@ static int parse_one_group(struct nlattr **tb, void *arg)
 	return group_from_attrs(tb, out);
 }
 
-static int parse_list_entry(struct nlattr **tb, void *arg)
+static int parse_list_entry(struct nlattr **tb, void **item)
 {
-	struct kcg_group_list *list = arg;
-	struct kcg_group *g;
-	int err;
-
-	if (list->count == list->capacity) {
-		size_t capacity = list->capacity ? 2 * list->capacity : 32;
-		struct kcg_group **grown = realloc(list->groups, capacity * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		list->groups = grown;
-		list->capacity = capacity;
-	}
-	err = group_from_attrs(tb, &g);
-	if (err)
-		return err;
-	list->groups[list->count++] = g;
-	return 0;
-}
-
-/* Appending to a message only fails when it is full. */
-static int put_failed(struct nl_msg *msg)
-{
-	nlmsg_free(msg);
-	return -EMSGSIZE;
-}
-
-static int check_string(const char *s, size_t max)
-{
-	if (!s)
-		return -EINVAL;
-	return strlen(s) > max ? -ENAMETOOLONG : 0;
+	return group_from_attrs(tb, (struct kcg_group **)item);
 }
 
 /* A request naming one group; extra is room for more attributes than a page holds. */
@@ -196,7 +155,7 @@ static int group_request(struct kcg *k, uint8_t cmd, const char *name, size_t ex
 			 struct nl_msg **out)
 {
 	struct nl_msg *msg;
-	int err = check_string(name, KCG_NAME_MAX);
+	int err = kcg_check_string(name, KCG_NAME_MAX);
 
 	if (err)
 		return err;
@@ -204,7 +163,7 @@ static int group_request(struct kcg *k, uint8_t cmd, const char *name, size_t ex
 	if (!msg)
 		return -ENOMEM;
 	if (nla_put_string(msg, KCG_A_GROUP_NAME, name) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	*out = msg;
 	return 0;
 }
@@ -246,9 +205,9 @@ int kcg_group_new(struct kcg *k, const char *name, uid_t owner,
 	if (err)
 		return err;
 	if (owner != KCG_OWNER_NONE && nla_put_u32(msg, KCG_A_GROUP_OWNER, owner) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	if (limits && kcg_limits_put(msg, KCG_A_GROUP_LIMITS, limits) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	return group_transact(k, msg, out);
 }
 
@@ -274,7 +233,7 @@ int kcg_group_set(struct kcg *k, const char *name, const struct kcg_limits *limi
 	if (err)
 		return err;
 	if (kcg_limits_put(msg, KCG_A_GROUP_LIMITS, limits) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	return group_transact(k, msg, out);
 }
 
@@ -286,7 +245,7 @@ int kcg_group_del(struct kcg *k, const char *name, bool force)
 	if (err)
 		return err;
 	if (force && nla_put_flag(msg, KCG_A_GROUP_FORCE) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	return group_transact(k, msg, NULL);
 }
 
@@ -318,7 +277,7 @@ int kcg_group_kill(struct kcg *k, const char *name, int signal)
 		return err;
 	/* Absent means SIGKILL, which the module sends through cgroup.kill. */
 	if (signal && nla_put_u32(msg, KCG_A_GROUP_SIGNAL, (uint32_t)signal) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	return group_transact(k, msg, NULL);
 }
 
@@ -340,7 +299,7 @@ int kcg_task_attach(struct kcg *k, const char *name, const pid_t *pids, size_t n
 			return -EINVAL;
 		}
 		if (nla_put_u32(msg, KCG_A_GROUP_PID, (uint32_t)pids[i]) < 0)
-			return put_failed(msg);
+			return kcg_put_failed(msg);
 	}
 	return group_transact(k, msg, NULL);
 }
@@ -349,7 +308,7 @@ int kcg_group_adopt(struct kcg *k, const char *cgroup_path, const char *name,
 		    struct kcg_group **out)
 {
 	struct nl_msg *msg;
-	int err = check_string(cgroup_path, CGROUP_PATH_MAX);
+	int err = kcg_check_string(cgroup_path, CGROUP_PATH_MAX);
 
 	if (err)
 		return err;
@@ -357,44 +316,30 @@ int kcg_group_adopt(struct kcg *k, const char *cgroup_path, const char *name,
 	if (err)
 		return err;
 	if (nla_put_string(msg, KCG_A_GROUP_CGROUP_PATH, cgroup_path) < 0)
-		return put_failed(msg);
+		return kcg_put_failed(msg);
 	return group_transact(k, msg, out);
-}
-
-static int dump_once(struct kcg *k, const char *parent, struct kcg_group_list *list)
-{
-	const struct kcg_reply reply = {
-		.policy = group_policy,
-		.maxattr = KCG_A_GROUP_MAX,
-		.parse = parse_list_entry,
-		.arg = list,
-	};
-	struct nl_msg *msg = kcg_msg_new(k, KCG_CMD_GROUP_GET, NLM_F_DUMP);
-
-	if (!msg)
-		return -ENOMEM;
-	if (parent && nla_put_string(msg, KCG_A_GROUP_PARENT, parent) < 0)
-		return put_failed(msg);
-	return kcg_transact(k, msg, &reply);
 }
 
 int kcg_group_dump(struct kcg *k, const char *parent, struct kcg_group_list **out)
 {
-	struct kcg_group_list *list = NULL;
-	int err = -EAGAIN;
+	const struct kcg_dump dump = {
+		.cmd = KCG_CMD_GROUP_GET,
+		.filter_attr = KCG_A_GROUP_PARENT,
+		.filter = parent,
+		.policy = group_policy,
+		.maxattr = KCG_A_GROUP_MAX,
+		.parse = parse_list_entry,
+		.free_item = free_group_item,
+	};
+	struct kcg_group_list *list = calloc(1, sizeof(*list));
+	int err;
 
 	*out = NULL;
-	if (parent && check_string(parent, KCG_NAME_MAX))
-		return -ENAMETOOLONG;
-	for (int attempt = 0; attempt < DUMP_ATTEMPTS && err == -EAGAIN; attempt++) {
-		kcg_group_list_free(list);
-		list = calloc(1, sizeof(*list));
-		if (!list)
-			return -ENOMEM;
-		err = dump_once(k, parent, list);
-	}
+	if (!list)
+		return -ENOMEM;
+	err = kcg_dump_run(k, &dump, &list->groups);
 	if (err) {
-		kcg_group_list_free(list);
+		free(list);
 		return err;
 	}
 	*out = list;

@@ -14,6 +14,13 @@ struct kcg {
 	struct nl_sock *sock;
 	int family;
 	char errmsg[256];
+	/*
+	 * The events socket, NULL until kcg_events_open(). Multicasts on sock
+	 * would land in the middle of a request's replies, so they get their own.
+	 */
+	struct nl_sock *events;
+	struct kcg_event *pending;	/* parsed, not yet handed out */
+	int event_error;
 };
 
 /* Called once per reply message with its attributes parsed against the policy. */
@@ -57,8 +64,53 @@ int kcg_limits_put(struct nl_msg *msg, int attr, const struct kcg_limits *limits
 /* Fill an empty limits from a reply's limits nest. -EPROTO, -ENOMEM. */
 int kcg_limits_parse(struct kcg_limits *limits, const struct nlattr *nest);
 
+/* Copy an optional string attribute; absent leaves *out as it is (NULL). */
+int kcg_dup_string(const struct nlattr *attr, char **out);
+/* -EINVAL for NULL, -ENAMETOOLONG over max bytes, else 0. */
+int kcg_check_string(const char *s, size_t max);
+/* Appending to a message only fails when it is full: free it, -EMSGSIZE. */
+int kcg_put_failed(struct nl_msg *msg);
+
+/* The growable array behind every dump's result list. */
+struct kcg_list {
+	void **items;
+	size_t count;
+	size_t capacity;
+};
+
+int kcg_list_append(struct kcg_list *list, void *item);
+/* Free every item and the array; the list is empty again. */
+void kcg_list_release(struct kcg_list *list, void (*free_item)(void *item));
+
+/* A dump op: its reply attributes and how one reply becomes an item. */
+struct kcg_dump {
+	uint8_t cmd;
+	int filter_attr;		/* string attribute carrying filter */
+	const char *filter;		/* NULL: no filter */
+	const struct nla_policy *policy;
+	int maxattr;
+	int (*parse)(struct nlattr **attrs, void **item);
+	void (*free_item)(void *item);
+};
+
+/*
+ * Run the dump into out (emptied first), retrying while a concurrent change
+ * interrupts it; -EAGAIN if it never completes. On error out is empty.
+ */
+int kcg_dump_run(struct kcg *k, const struct kcg_dump *dump, struct kcg_list *out);
+
+/*
+ * A stats reply into a struct kcg_stats; attrs parsed with kcg_stats_policy.
+ * Shared with the unit tests, which build replies by hand.
+ */
+extern const struct nla_policy kcg_stats_policy[KCG_A_STATS_MAX + 1];
+int kcg_stats_from_attrs(struct nlattr **attrs, struct kcg_stats **out);
+
 /* Pull the extack message out of an NLMSG_ERROR or NLMSG_DONE message. */
 void kcg_extack_message(const struct nlmsghdr *hdr, size_t payload,
 			char *buf, size_t len);
+
+/* Events (events.c): the handle's events socket goes with it. */
+void kcg_events_close(struct kcg *k);
 
 #endif /* LIBKCG_INTERNAL_H */

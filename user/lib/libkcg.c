@@ -53,6 +53,7 @@ void kcg_close(struct kcg *handle)
 {
 	if (!handle)
 		return;
+	kcg_events_close(handle);
 	nl_socket_free(handle->sock);
 	free(handle);
 }

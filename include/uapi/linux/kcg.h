@@ -47,12 +47,20 @@
  *	subtree, in both nests. RUN_DELAY_HIST is a multi-attr list of
  *	KCG_RUN_DELAY_BUCKETS u64s: bucket 0 counts waits under 2 us, bucket
  *	i waits in [2^i, 2^(i+1)) us, and the last one everything longer.
+ *
+ * KCG_CMD_EVENT		notification on the "events" multicast group
+ *	TYPE, SEQ, TIMESTAMP, GROUP_ID, GROUP_NAME, [PID, COMM, EXIT_CODE,
+ *	SIGNAL, COUNT]. SEQ counts every event the module produced, so a gap
+ *	tells a listener how many it lost. Joining the group needs
+ *	CAP_SYS_ADMIN: listeners see every group's events. Events go to
+ *	listeners in the initial network namespace only.
  */
 #ifndef _UAPI_LINUX_KCG_H
 #define _UAPI_LINUX_KCG_H
 
 #define KCG_FAMILY_NAME		"kcg"
 #define KCG_FAMILY_VERSION	1
+#define KCG_MCGRP_EVENTS	"events"
 
 #define KCG_NAME_LEVEL_MAX	63
 #define KCG_NAME_MAX		255
@@ -63,6 +71,23 @@ enum kcg_feature {
 	KCG_FEATURE_VERSION = 1,
 	KCG_FEATURE_GROUPS = 2,
 	KCG_FEATURE_STATS = 4,
+	KCG_FEATURE_EVENTS = 8,
+};
+
+enum kcg_event_type {
+	KCG_EVENT_TYPE_CREATED = 1,
+	KCG_EVENT_TYPE_DESTROYED,
+	KCG_EVENT_TYPE_SET,
+	KCG_EVENT_TYPE_FROZEN,
+	KCG_EVENT_TYPE_THAWED,
+	KCG_EVENT_TYPE_POPULATED,
+	KCG_EVENT_TYPE_EMPTY,
+	KCG_EVENT_TYPE_MEMORY_HIGH,
+	KCG_EVENT_TYPE_MEMORY_MAX,
+	KCG_EVENT_TYPE_OOM,
+	KCG_EVENT_TYPE_OOM_KILL,
+	KCG_EVENT_TYPE_PIDS_MAX,
+	KCG_EVENT_TYPE_TASK_EXIT,
 };
 
 enum kcg_group_flag {
@@ -164,6 +189,23 @@ enum {
 };
 
 enum {
+	KCG_A_EVENT_TYPE = 1,
+	KCG_A_EVENT_SEQ,
+	KCG_A_EVENT_TIMESTAMP,
+	KCG_A_EVENT_GROUP_ID,
+	KCG_A_EVENT_GROUP_NAME,
+	KCG_A_EVENT_PID,
+	KCG_A_EVENT_COMM,
+	KCG_A_EVENT_EXIT_CODE,
+	KCG_A_EVENT_SIGNAL,
+	KCG_A_EVENT_COUNT,
+	KCG_A_EVENT_PAD,
+
+	__KCG_A_EVENT_MAX,
+	KCG_A_EVENT_MAX = (__KCG_A_EVENT_MAX - 1)
+};
+
+enum {
 	KCG_CMD_VERSION_GET = 1,
 	KCG_CMD_GROUP_NEW,
 	KCG_CMD_GROUP_GET,
@@ -175,6 +217,7 @@ enum {
 	KCG_CMD_TASK_ATTACH,
 	KCG_CMD_GROUP_ADOPT,
 	KCG_CMD_STATS_GET,
+	KCG_CMD_EVENT,
 
 	__KCG_CMD_MAX,
 	KCG_CMD_MAX = (__KCG_CMD_MAX - 1)

@@ -1,0 +1,250 @@
+#!/bin/bash
+# Events through `kcg monitor`: each kind of event is caused for real (a
+# memory hog, a fork loop, freeze, signals, exit codes) and must show up
+# with the right group, id, pid and fields; a stranger cannot listen; and a
+# flood of events is either received or counted as lost, never miscounted.
+. "$(dirname "$0")/../lib/tap.sh"
+
+tmp=$(mktemp -d /tmp/t21.XXXXXX)
+A=$tmp/a.json	# kcg -j monitor t21: the subtree filter
+B=$tmp/b.json	# kcg -j monitor: everything, for the filter check and the flood
+T=$tmp/t.txt	# kcg monitor t21: the text form
+pids=()
+groups=(t21/a t21/mem t21/pids t21/fz t21/ex t21/s t21 t21x t21f/begin t21f/end t21f)
+
+cleanup() {
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
+
+# count FILE JQ_CONDITION: how many events in FILE match.
+count() { jq -s "[.[] | select($2)] | length" "$1" 2>/dev/null; }
+# field FILE JQ_CONDITION KEY: KEY of the first matching event.
+field() { jq -s -r "[.[] | select($2)][0].$3 // \"none\"" "$1" 2>/dev/null; }
+has() { [ "$(count "$1" "$2")" -ge 1 ]; }
+
+kcg -j monitor t21 > "$A" 2> "$tmp/a.err" &
+pids+=($!)
+kcg -j monitor > "$B" 2> "$tmp/b.err" &
+pids+=($!)
+kcg monitor t21 > "$T" 2> "$tmp/t.err" &
+pids+=($!)
+
+# Ready when all three saw the marker group t21 created; an attempt made
+# before a monitor joined is simply lost to it, so delete and try again.
+ready=no
+for i in $(seq 30); do
+	kcg create t21 >/dev/null
+	if wait_until 2 eval "has '$A' '.type == \"created\" and .name == \"t21\"' &&
+	   has '$B' '.type == \"created\" and .name == \"t21\"' &&
+	   grep -q ' created t21 ' '$T'"; then
+		ready=yes
+		break
+	fi
+	kcg delete t21 >/dev/null
+done
+t_eq "the monitors are ready (saw the marker group created)" "$ready" yes
+
+# created, set, destroyed: name and the group's own id.
+kcg create t21/a >/dev/null
+id=$(kcg_field t21/a .id)
+kcg set t21/a --memory-max 64M >/dev/null
+kcg delete t21/a >/dev/null
+wait_until 10 has "$A" '.type == "destroyed" and .name == "t21/a"'
+t_eq "created t21/a carries its id" "$(field "$A" '.type == "created" and .name == "t21/a"' id)" "$id"
+t_eq "set t21/a carries its id" "$(field "$A" '.type == "set" and .name == "t21/a"' id)" "$id"
+t_eq "destroyed t21/a carries its id" \
+	"$(field "$A" '.type == "destroyed" and .name == "t21/a"' id)" "$id"
+t_eq "created, set, destroyed come in that order (by seq)" \
+	"$(jq -s -r '[.[] | select(.name == "t21/a") | .type] | join(",")' "$A")" created,set,destroyed
+t_match "every event has a timestamp and a seq" \
+	"$(jq -s -r '[.[] | select(.name == "t21/a") | (.timestamp_ns > 0 and .seq > 0)] | unique | join(",")' "$A")" \
+	'^true$'
+t_match "the text form: one line per event" "$(grep ' set t21/a ' "$T")" \
+	"^[0-9]+\.[0-9]{6} seq [0-9]+ set t21/a id $id\$"
+
+# The filter: t21x is not below t21, so only the unfiltered monitor has it.
+kcg create t21x >/dev/null
+kcg delete t21x >/dev/null
+wait_until 10 has "$B" '.type == "destroyed" and .name == "t21x"'
+t_eq "the unfiltered monitor has t21x's events" "$(count "$B" '.name == "t21x"')" 2
+t_eq "the monitor of t21 does not (prefix without '/')" "$(count "$A" '.name == "t21x"')" 0
+
+# A memory hog under memory.max 16M: OOM-killed, with its pid and comm.
+kcg create t21/mem --memory-max 16M >/dev/null
+kcg run t21/mem -- python3 -c '
+import os, sys
+open(sys.argv[1], "w").write(str(os.getpid()))
+x = b"a" * (256 << 20)' "$tmp/hog.pid" > /dev/null 2>&1
+t_eq "the hog died of SIGKILL" $? 137
+hog=$(cat "$tmp/hog.pid" 2>/dev/null)
+wait_until 10 has "$A" '.type == "oom-kill" and .name == "t21/mem"'
+t_eq "oom-kill names the hog's pid" \
+	"$(field "$A" '.type == "oom-kill" and .name == "t21/mem"' pid)" "${hog:-nopid}"
+t_eq "oom-kill names its comm" "$(field "$A" '.type == "oom-kill" and .name == "t21/mem"' comm)" python3
+# Sampled every 100 ms: they come later than the kill.
+wait_until 5 has "$A" '.type == "oom" and .name == "t21/mem"'
+t_match "memory-max, sampled, with a count" \
+	"$(field "$A" '.type == "memory-max" and .name == "t21/mem"' count)" '^[1-9][0-9]*$'
+t_match "oom, sampled, with a count" \
+	"$(field "$A" '.type == "oom" and .name == "t21/mem"' count)" '^[1-9][0-9]*$'
+t_eq "the killed hog's task-exit says signal 9" \
+	"$(field "$A" '.type == "task-exit" and .name == "t21/mem"' signal)" 9
+
+# A fork loop under pids.max: refused forks are sampled as pids-max.
+kcg create t21/pids --pids-max 5 >/dev/null
+kcg run t21/pids -- python3 -c '
+import os, time
+try:
+    for _ in range(50):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+except BlockingIOError:
+    pass' > /dev/null 2>&1
+wait_until 5 has "$A" '.type == "pids-max" and .name == "t21/pids"'
+t_match "pids-max with a count" "$(field "$A" '.type == "pids-max" and .name == "t21/pids"' count)" \
+	'^[1-9][0-9]*$'
+kcg kill t21/pids
+
+# populated, frozen, thawed, then kill -9 of the last task: task-exit, empty.
+kcg create t21/fz >/dev/null
+sleep 1000 &
+sl=$!
+pids+=("$sl")
+kcg attach t21/fz "$sl"
+wait_until 10 has "$A" '.type == "populated" and .name == "t21/fz"'
+t_eq "the first task gives populated" "$(count "$A" '.type == "populated" and .name == "t21/fz"')" 1
+kcg freeze t21/fz
+wait_until 10 has "$A" '.type == "frozen" and .name == "t21/fz"'
+t_eq "freeze gives frozen" "$(count "$A" '.type == "frozen" and .name == "t21/fz"')" 1
+kcg thaw t21/fz
+wait_until 10 has "$A" '.type == "thawed" and .name == "t21/fz"'
+t_eq "thaw gives thawed" "$(count "$A" '.type == "thawed" and .name == "t21/fz"')" 1
+kill -9 "$sl"
+wait "$sl" 2>/dev/null
+wait_until 10 has "$A" '.type == "empty" and .name == "t21/fz"'
+t_eq "kill -9 gives task-exit with signal 9 and the pid" \
+	"$(field "$A" '.type == "task-exit" and .name == "t21/fz"' signal)/$(field "$A" \
+	'.type == "task-exit" and .name == "t21/fz"' pid)" "9/$sl"
+t_eq "task-exit of the sleep has its comm" \
+	"$(field "$A" '.type == "task-exit" and .name == "t21/fz"' comm)" sleep
+t_eq "killed, not exited: no exit_code" \
+	"$(field "$A" '.type == "task-exit" and .name == "t21/fz"' exit_code)" none
+t_eq "the last task leaving gives empty" "$(count "$A" '.type == "empty" and .name == "t21/fz"')" 1
+t_eq "in order: created, populated, frozen, thawed, task-exit, empty" \
+	"$(jq -s -r '[.[] | select(.name == "t21/fz") | .type] | join(",")' "$A")" \
+	created,populated,frozen,thawed,task-exit,empty
+
+# exit 3: task-exit with exit_code 3 and no signal.
+kcg create t21/ex >/dev/null
+kcg run t21/ex -- sh -c 'echo $$ > "$1"; exit 3' sh "$tmp/ex.pid"
+t_eq "the command exited 3" $? 3
+wait_until 10 has "$A" '.type == "task-exit" and .name == "t21/ex"'
+t_eq "task-exit says exit_code 3 and the pid" \
+	"$(field "$A" '.type == "task-exit" and .name == "t21/ex"' exit_code)/$(field "$A" \
+	'.type == "task-exit" and .name == "t21/ex"' pid)" "3/$(cat "$tmp/ex.pid")"
+t_eq "an exit status is no signal" "$(field "$A" '.type == "task-exit" and .name == "t21/ex"' signal)" none
+t_eq "exit 0 gives no task-exit" "$(kcg run t21/ex -- true; sleep 1; count "$A" \
+	'.type == "task-exit" and .name == "t21/ex"')" 1
+
+# A stranger cannot listen: EPERM, a clear message, and no event meanwhile.
+stranger=(setpriv --reuid=2000 --regid=2000 --clear-groups --inh-caps=-all --bounding-set=-all)
+timeout 10 "${stranger[@]}" kcg -j monitor > "$tmp/s.json" 2> "$tmp/s.err" &
+spid=$!
+for i in 1 2 3; do kcg create t21/s >/dev/null; kcg delete t21/s >/dev/null; done
+wait "$spid"
+t_eq "the stranger's monitor exits 1 (not killed by timeout)" $? 1
+t_eq "with the EPERM message" "$(cat "$tmp/s.err")" \
+	"kcg: monitor: joining the events group needs CAP_SYS_ADMIN"
+t_eq "the stranger got no event" "$(wc -c < "$tmp/s.json")" 0
+t_eq "root's monitor did see those events" "$(count "$A" '.name == "t21/s"')" 6
+
+# Nor through a user and network namespace of its own, where it holds
+# CAP_SYS_ADMIN: events go to the initial network namespace only.
+timeout 8 "${stranger[@]}" unshare -Urn kcg -j monitor > "$tmp/ns.json" 2> /dev/null &
+spid=$!
+sleep 3
+for i in 1 2 3; do kcg create t21/ns >/dev/null; kcg delete t21/ns >/dev/null; done
+wait "$spid"
+t_eq "a stranger in its own user+net namespace gets no event" "$(wc -c < "$tmp/ns.json")" 0
+t_eq "while root's monitor saw them" "$(count "$A" '.name == "t21/ns"')" 6
+
+# The flood: create+delete pairs over raw netlink between two marker groups.
+# Every event between the markers is one the churn caused, so the markers'
+# seqs tell how many were sent; a listener must have received or counted as
+# lost each one. Under TCG with the 2 CPUs shared, 2,000 pairs took 9 s
+# (6.12) to 17 s (6.1): 10,000 would take up to ~90 s, past the minute the
+# flood may take, so N is 5,000 (KCG_T21_PAIRS overrides).
+N=${KCG_T21_PAIRS:-5000}
+# A second listener, without CAP_NET_ADMIN so its socket buffer stays at
+# rmem_max, is stopped during the churn: it must overflow and then count
+# what it lost from the seq gaps.
+S=$tmp/small.json
+setpriv --inh-caps=-net_admin --bounding-set=-net_admin kcg -j monitor t21f > "$S" 2> "$tmp/s2.err" &
+smallpid=$!
+pids+=("$smallpid")
+sleep 2	# it joins; the begin marker below proves it did
+kcg create t21f >/dev/null
+kcg create t21f/begin >/dev/null
+wait_until 10 has "$S" '.type == "created" and .name == "t21f/begin"'
+kill -STOP "$smallpid"
+start=$SECONDS
+python3 "$(dirname "$0")/../lib/kcgnl.py" churn t21f 1 "$N"
+t_eq "the churn ran" $? 0
+echo "# churn of $N pairs took $((SECONDS - start)) s"
+kill -CONT "$smallpid"
+sleep 2	# the stopped listener drains what its buffer kept
+kcg create t21f/end >/dev/null
+wait_until 60 has "$B" '.type == "created" and .name == "t21f/end"'
+wait_until 60 has "$S" '.type == "created" and .name == "t21f/end"'
+# flood FILE: what a listener got between the markers, as JSON.
+flood() {
+	jq -s -c '
+	(map(select(.type == "created" and .name == "t21f/begin"))[0].seq) as $b |
+	(map(select(.type == "created" and .name == "t21f/end"))[0].seq) as $e |
+	(map(.seq) | index($b)) as $i | (map(.seq) | index($e)) as $j |
+	.[$i + 1:$j] as $w |
+	{sent: ($e - $b - 1),
+	 received: ($w | map(select(.type != "lost")) | length),
+	 lost: ($w | map(select(.type == "lost") | .count) | add // 0),
+	 churn: ($w | map(select((.type == "created" or .type == "destroyed") and
+				  (.name | startswith("t21f/c1-")))) | length)}' "$1" 2>&1
+}
+big=$(flood "$B")
+small=$(flood "$S")
+echo "# flood of $N pairs, running listener: $big"
+echo "# flood of $N pairs, stopped listener: $small"
+t_eq "the module counted exactly the 2N events sent" "$(jq .sent <<< "$big" 2>&1)" $((2 * N))
+t_eq "running listener: received + lost == sent (seq gaps)" \
+	"$(jq '.received + .lost' <<< "$big" 2>&1)" $((2 * N))
+t_eq "running listener: every received event in the window is a churn event" \
+	"$(jq .churn <<< "$big" 2>&1)" "$(jq .received <<< "$big" 2>&1)"
+t_eq "running listener: at least half were received" "$(jq ".received >= $N" <<< "$big" 2>&1)" true
+t_eq "stopped listener: it did lose events" "$(jq '.lost > 0' <<< "$small" 2>&1)" true
+t_eq "stopped listener: received + lost == sent" \
+	"$(jq '.received + .lost' <<< "$small" 2>&1)" $((2 * N))
+t_eq "stopped listener: what it received is churn" \
+	"$(jq .churn <<< "$small" 2>&1)" "$(jq .received <<< "$small" 2>&1)"
+# A listener can only count a gap as lost if later events never fill it.
+t_eq "events arrive in seq order (got: the out-of-order pairs)" \
+	"$(jq -s -c '[.[] | select(.seq != null)] as $e |
+		[range(1; $e | length) | select($e[.].seq < $e[. - 1].seq) |
+		 [$e[. - 1] | .seq, .type, .name] + [$e[.] | .seq, .type, .name]]' "$B")" "[]"
+t_eq "over the whole run too: received + lost == last seq - first seq + 1" \
+	"$(jq -s '(map(select(.type != "lost")) | length) + (map(select(.type == "lost") | .count) | add // 0)' "$B")" \
+	"$(jq -s 'map(.seq | select(. != null)) | .[-1] - .[0] + 1' "$B")"
+t_eq "no seq twice" "$(jq -s 'map(.seq | select(. != null)) | (length == (unique | length))' "$B")" true
+
+t_eq "the monitors wrote no errors" "$(cat "$tmp/a.err" "$tmp/b.err" "$tmp/t.err" "$tmp/s2.err")" ""
+kill -INT "${pids[0]}"
+wait "${pids[0]}"
+t_eq "SIGINT ends a monitor with status 0" $? 0
+
+cleanup
+trap - EXIT
+tap_done

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * top: groups by CPU, redrawn every interval with plain ANSI escapes (no
+ * curses: the tool stays one small binary for minimal hosts). Keys change
+ * the order. --batch prints plain frames for logs and serial consoles.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "parse.h"
+#include "print.h"
+#include "sample.h"
+#include "stats_print.h"
+
+#define TOP_DEFAULT_INTERVAL_S 1.0
+
+enum sort_key { SORT_CPU, SORT_MEM, SORT_TASKS, SORT_DELAY, SORT_NAME };
+
+static const struct {
+	const char *name;
+	char key;	/* the key that picks it in the live view */
+} sort_keys[] = {
+	[SORT_CPU]   = { "cpu", 'c' },
+	[SORT_MEM]   = { "mem", 'm' },
+	[SORT_TASKS] = { "tasks", 't' },
+	[SORT_DELAY] = { "delay", 'd' },
+	[SORT_NAME]  = { "name", 'n' },
+};
+
+#define SORT_KEY_COUNT (sizeof(sort_keys) / sizeof(sort_keys[0]))
+
+/* Set by SIGINT/SIGTERM; the loop ends and the terminal is restored. */
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static enum sort_key sort_by;
+
+/* The figure a row sorts by, larger first; absent sorts last. */
+static double sort_value(const struct stats_row *row)
+{
+	const struct group_rates *r = &row->rates;
+
+	switch (sort_by) {
+	case SORT_MEM:
+		return r->has_memory ? (double)r->memory_current : -1;
+	case SORT_TASKS:
+		return r->has_tasks ? (double)r->tasks : -1;
+	case SORT_DELAY:
+		return r->has[RATE_RUN_DELAY_MS] ? r->value[RATE_RUN_DELAY_MS] : -1;
+	default:
+		return r->has[RATE_CPU_PERCENT] ? r->value[RATE_CPU_PERCENT] : -1;
+	}
+}
+
+static int compare_rows(const void *a, const void *b)
+{
+	const struct stats_row *x = a, *y = b;
+	double vx, vy;
+
+	if (sort_by != SORT_NAME) {
+		vx = sort_value(x);
+		vy = sort_value(y);
+		if (vx != vy)
+			return vx > vy ? -1 : 1;
+	}
+	return cli_compare_names(kcg_stats_name(x->stats), kcg_stats_name(y->stats));
+}
+
+struct screen {
+	bool live;		/* escapes and keys, not --batch */
+	bool raw;		/* stdin switched to raw mode */
+	struct termios saved;
+};
+
+static void screen_enter(struct screen *s)
+{
+	struct termios raw;
+
+	if (!s->live)
+		return;
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &s->saved) == 0) {
+		raw = s->saved;
+		/* Keys one at a time, unechoed; ISIG stays so ^C still stops us. */
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		s->raw = tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0;
+	}
+	/* Alternate screen, cursor hidden: the shell's screen comes back after. */
+	fputs("\033[?1049h\033[?25l", stdout);
+}
+
+static void screen_leave(struct screen *s)
+{
+	if (!s->live)
+		return;
+	fputs("\033[?25h\033[?1049l", stdout);
+	fflush(stdout);
+	if (s->raw)
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &s->saved);
+}
+
+static void draw(const struct screen *s, struct stats_row *rows, size_t count)
+{
+	char extra[96], title[160];
+
+	qsort(rows, count, sizeof(*rows), compare_rows);
+	if (s->live) {
+		snprintf(extra, sizeof(extra), "sort %s  (q quit; sort c cpu, m mem, t tasks, "
+			 "d delay, n name)", sort_keys[sort_by].name);
+		fputs("\033[H\033[2J", stdout);
+	} else {
+		snprintf(extra, sizeof(extra), "sort %s", sort_keys[sort_by].name);
+	}
+	print_frame(rows, count, FRAME_TOP, frame_title(title, sizeof(title), "kcg top", count,
+							extra));
+}
+
+/* A key from the live view: false to quit. */
+static bool handle_key(char key)
+{
+	if (key == 'q' || key == 'Q')
+		return false;
+	for (size_t i = 0; i < SORT_KEY_COUNT; i++)
+		if (key == sort_keys[i].key)
+			sort_by = (enum sort_key)i;
+	return true;
+}
+
+/*
+ * Wait for the deadline; a key meanwhile is handled and, if it changed the
+ * order, true asks for a redraw now. *quit is set by q or a signal.
+ */
+static bool wait_for(const struct screen *s, uint64_t deadline, bool *quit)
+{
+	struct pollfd key = { .fd = STDIN_FILENO, .events = POLLIN };
+	uint64_t now;
+	char c;
+
+	while (!stop_requested && (now = monotonic_ns()) < deadline) {
+		int timeout_ms = (int)((deadline - now + 999999) / 1000000);
+
+		if (!s->raw) {
+			poll(NULL, 0, timeout_ms);
+			continue;
+		}
+		if (poll(&key, 1, timeout_ms) <= 0 || read(STDIN_FILENO, &c, 1) != 1)
+			continue;
+		if (!handle_key(c)) {
+			*quit = true;
+			return false;
+		}
+		return true;
+	}
+	*quit = stop_requested;
+	return false;
+}
+
+static int top_loop(struct kcg *k, const struct screen *s, const struct watch *w)
+{
+	uint64_t interval = watch_interval_ns(w), deadline = monotonic_ns();
+	struct stats_row *rows = NULL;
+	struct sample before, after;
+	uint32_t frames = 0;
+	bool quit = false;
+	const char *failed;
+	int err;
+
+	err = sample_take(k, NULL, 0, &before, &failed);
+	if (err)
+		return err;
+	deadline += interval;
+	while (!quit) {
+		if (wait_for(s, deadline, &quit)) {
+			if (rows)
+				draw(s, rows, before.count);
+			continue;
+		}
+		if (quit)
+			break;
+		deadline += interval;
+		err = sample_take(k, NULL, 0, &after, &failed);
+		if (err)
+			break;
+		free(rows);
+		err = sample_rows(&before, &after, &rows);
+		sample_release(&before);
+		before = after;
+		if (err)
+			break;
+		draw(s, rows, before.count);
+		if (w->count && ++frames >= w->count)
+			break;
+	}
+	free(rows);
+	sample_release(&before);
+	return err;
+}
+
+static int parse_sort(const char *arg)
+{
+	for (size_t i = 0; i < SORT_KEY_COUNT; i++) {
+		if (strcmp(arg, sort_keys[i].name) == 0) {
+			sort_by = (enum sort_key)i;
+			return 0;
+		}
+	}
+	return cli_usage("top: bad --sort '%s': cpu, mem, tasks, delay or name", arg);
+}
+
+int cmd_top(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count",    required_argument, NULL, 'c' },
+		{ "batch",    no_argument,       NULL, 'b' },
+		{ "sort",     required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct watch w = { .interval_s = TOP_DEFAULT_INTERVAL_S };
+	struct sigaction stop = { .sa_handler = request_stop };
+	struct screen screen = { .live = true };
+	struct kcg *k;
+	int opt, err;
+
+	sort_by = SORT_CPU;
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		switch (opt) {
+		case 'i':
+		case 'c':
+			err = cli_watch_option("top", opt, optarg, &w);
+			break;
+		case 'b':
+			screen.live = false;
+			err = 0;
+			break;
+		case 's':
+			err = parse_sort(optarg);
+			break;
+		default:
+			return cli_bad_option(argv);
+		}
+		if (err)
+			return err;
+	}
+	if (optind < argc)
+		return cli_usage("top: unexpected argument '%s'", argv[optind]);
+	/* Escapes are for a terminal: JSON or a pipe gets plain frames. */
+	if (print_is_json() || !isatty(STDOUT_FILENO))
+		screen.live = false;
+	k = cli_connect();
+	if (!k)
+		return 1;
+	/* No SA_RESTART: a signal must end the wait in poll() at once. */
+	sigemptyset(&stop.sa_mask);
+	sigaction(SIGINT, &stop, NULL);
+	sigaction(SIGTERM, &stop, NULL);
+	stop_requested = 0;
+	screen_enter(&screen);
+	err = top_loop(k, &screen, &w);
+	screen_leave(&screen);
+	if (err)
+		err = cli_error(k, err, "top");
+	kcg_close(k);
+	return err;
+}
