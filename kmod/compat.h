@@ -28,22 +28,14 @@
 #endif
 
 /*
- * pids.current lives in kernel/cgroup/pids.c's private struct pids_cgroup,
- * right after its css, in 6.1 and 6.12 alike. kcg reads it there (no file
- * read per group in a stats dump) and checks the layout against the
- * pids.current file once at load; see kcg_tasks_check().
+ * The pids controller's private struct pids_cgroup, as far as kcg reads
+ * it: pids.current (counter, right after the css in 6.1 and 6.12 alike) and
+ * the counter behind pids.events "max", which sits after the pids.events
+ * file handle(s) and moved in 6.12 (hierarchical events[], plus a local
+ * file). kcg reads them there (no file read per group) and checks both
+ * against the files once at load; see kcg_tasks_check().
  */
-struct kcg_pids_css_head {
-	struct cgroup_subsys_state css;
-	atomic64_t counter;
-};
-
-/*
- * The counter behind pids.events "max" sits after the pids.events file
- * handle(s), and moved in 6.12 (hierarchical events[], plus a local file).
- * Used only to notice refused forks; checked against the file at load.
- */
-struct kcg_pids_css_events {
+struct kcg_pids_css {
 	struct cgroup_subsys_state css;
 	atomic64_t counter;
 	atomic64_t limit;

@@ -134,6 +134,7 @@ void kcg_event_exit(const struct kcg_group *group, struct task_struct *task);
 void kcg_probe_populated(void *data, struct cgroup *cgrp, const char *path, int val);
 void kcg_probe_frozen(void *data, struct cgroup *cgrp, const char *path, int val);
 void kcg_probe_oom_victim(void *data, struct task_struct *task, uid_t uid);
+int kcg_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* netlink.c: the family and what its ops share */
 extern struct genl_family kcg_family;
@@ -165,6 +166,7 @@ int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info);
 
 /* nl_stats.c */
 void kcg_tasks_check(void);
+bool kcg_pids_read(struct cgroup *cgrp, s64 *tasks, s64 *refused);
 int kcg_stats_get_doit(struct sk_buff *skb, struct genl_info *info);
 int kcg_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 

@@ -220,6 +220,8 @@ static const struct nla_policy kcg_group_adopt_policy[KCG_A_GROUP_MAX + 1] = {
 	[KCG_A_GROUP_CGROUP_PATH] = { .type = NLA_NUL_STRING, .len = 4095 },
 };
 
+static const struct nla_policy kcg_event_subscribe_policy[1] = {};
+
 static const struct nla_policy kcg_stats_get_policy[KCG_A_STATS_MAX + 1] = {
 	[KCG_A_STATS_NAME]	= KCG_NAME_POLICY,
 };
@@ -265,9 +267,18 @@ static const struct genl_ops kcg_ops[] = {
 		.policy	 = kcg_stats_get_policy,
 		.maxattr = KCG_A_STATS_MAX,
 	},
+	{
+		.cmd	 = KCG_CMD_EVENT_SUBSCRIBE,
+		.doit	 = kcg_event_subscribe_doit,
+		.policy	 = kcg_event_subscribe_policy,
+		.maxattr = 0,
+	},
 };
 
-/* Listeners see every group's events: joining needs CAP_SYS_ADMIN. */
+/*
+ * Listeners see every group's events: joining needs CAP_SYS_ADMIN. Anyone
+ * else subscribes (event-subscribe) to the events of the groups it may see.
+ */
 static const struct genl_multicast_group kcg_mcgrps[] = {
 	{ .name = KCG_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };

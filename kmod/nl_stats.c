@@ -18,7 +18,7 @@ struct kcg_memory {
 	u64 current_bytes, peak_bytes, high, max, oom, oom_kill;
 };
 
-/* The layout check of kcg_pids_css_head passed (see kcg_tasks_check()). */
+/* The pids.current mirror of kcg_pids_css is right (see kcg_tasks_check()). */
 static bool kcg_tasks_ok;
 
 /* Memory figures of the group's own memcg; false if it has none. */
@@ -46,18 +46,33 @@ static bool kcg_memory_read(struct kcg_group *group, struct kcg_memory *mem)
 	return true;
 }
 
-/* pids.current of a cgroup (its whole subtree), or -1 without the controller. */
-static s64 kcg_pids_current(struct cgroup *cgrp)
+/*
+ * The pids controller's counters of a cgroup, read from its private state
+ * (see compat.h): pids.current, which counts the whole subtree, and the
+ * pids.events "max" count of refused forks. False without the controller.
+ */
+bool kcg_pids_read(struct cgroup *cgrp, s64 *tasks, s64 *refused)
 {
 	struct cgroup_subsys_state *css;
-	s64 tasks = -1;
+	struct kcg_pids_css *pids;
 
 	rcu_read_lock();
 	css = rcu_dereference(cgrp->subsys[pids_cgrp_id]);
-	if (css)
-		tasks = atomic64_read(&container_of(css, struct kcg_pids_css_head, css)->counter);
+	if (css) {
+		pids = container_of(css, struct kcg_pids_css, css);
+		*tasks = atomic64_read(&pids->counter);
+		*refused = atomic64_read(&pids->events_max);
+	}
 	rcu_read_unlock();
-	return tasks;
+	return css;
+}
+
+/* pids.current of a cgroup (its whole subtree), or -1 without the controller. */
+static s64 kcg_pids_current(struct cgroup *cgrp)
+{
+	s64 tasks, refused;
+
+	return kcg_pids_read(cgrp, &tasks, &refused) ? tasks : -1;
 }
 
 /* Check once that the counter read above is the one pids.current prints. */

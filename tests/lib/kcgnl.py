@@ -12,7 +12,10 @@
 #                                         prints "<flagged messages> <batches>"
 #   kcgnl.py churn PREFIX ID N            create+delete PREFIX/cID-i, N times
 #   kcgnl.py stats NAME                   the group's own and total counters, as JSON
-#   kcgnl.py listen SECONDS               events as JSON lines until SECONDS pass quietly
+#   kcgnl.py listen SECONDS               join the events multicast group: events as
+#                                         JSON lines until SECONDS pass quietly
+#   kcgnl.py subscribe-many N             N sockets subscribe (event-subscribe); then all
+#                                         close and one more subscribes
 import errno
 import json
 import os
@@ -225,7 +228,11 @@ def main():
             g.kcg("group-del", name)
         return 0
     if what == "listen":
-        g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.mcgrps["events"])
+        try:
+            g.sock.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.mcgrps["events"])
+        except OSError as e:
+            print("error %d: joining the events group" % e.errno)
+            return 1
         g.sock.settimeout(float(sys.argv[2]))
         names = {num: name for (aset, name), num in ATTRS.items() if aset == "event"}
         types = [e["name"] for d in spec["definitions"] if d["name"] == "event-type"
@@ -247,6 +254,27 @@ def main():
                     print(json.dumps(ev), flush=True)
         except socket.timeout:
             return 0
+    if what == "subscribe-many":
+        socks, out = [], ""
+        for _ in range(int(sys.argv[2])):
+            s = Genl()
+            try:
+                s.kcg("event-subscribe")
+            except OSError as e:
+                out = "%d ok, then error %d: %s" % (len(socks), e.errno, e.strerror)
+                break
+            socks.append(s)
+        else:
+            out = "%d ok" % len(socks)
+        for s in socks + [g]:
+            s.sock.close()
+        try:
+            Genl().kcg("event-subscribe")
+            out += "; after closing: ok"
+        except OSError as e:
+            out += "; after closing: error %d: %s" % (e.errno, e.strerror)
+        print(out)
+        return 0
     if what == "stats":
         reply = parse_attrs(g.kcg("stats-get", encode("stats", "name", sys.argv[2]))[0])
         out = {}

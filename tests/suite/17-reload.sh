@@ -5,16 +5,18 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 cleanup() {
-	kill "$sleeper" 2>/dev/null
+	kill "$sleeper" "$mon_root" "$mon_owner" "$mon_new" 2>/dev/null
 	grep -q '^kcg ' /proc/modules || insmod "$KCG_KO"
 	kcg delete --force t17/web/api 2>/dev/null
 	kcg delete --force t17/web 2>/dev/null
 	kcg delete t17 2>/dev/null
 	kcg delete pod-t17 2>/dev/null
 	rmdir $CG/t17-pod 2>/dev/null
+	rm -rf "$tmp"
 }
 trap cleanup EXIT
 cleanup
+tmp=$(mktemp -d /tmp/t17.XXXXXX)
 
 t_run "create an owned group with limits" kcg create t17 --owner 1000 --memory-max 300M --pids-max 50
 t_run "create nested groups" eval "kcg create t17/web --cpu-max 20% --memory-high 100M &&
@@ -32,7 +34,20 @@ snapshot() {
 before=$(snapshot)
 t_eq "four groups before the reload" "$(jq length <<<"$before")" 4
 
-t_run "rmmod with live groups, a frozen one and a task" rmmod kcg
+# Monitors of root and of the owner hold event subscriptions over the unload.
+has_set() { grep -q '"type":"set","name":"t17/web"' "$1"; }
+kcg -j monitor t17 > "$tmp/root.json" &
+mon_root=$!
+setpriv --reuid=1000 --regid=1000 --clear-groups kcg -j monitor > "$tmp/owner.json" &
+mon_owner=$!
+for i in $(seq 20); do
+	kcg set t17/web --cpu-weight 100
+	wait_until 1 eval 'has_set "$tmp/root.json" && has_set "$tmp/owner.json"' && break
+done
+t_run "root's and the owner's monitors are subscribed" \
+	eval 'has_set "$tmp/root.json" && has_set "$tmp/owner.json"'
+
+t_run "rmmod with live groups, a frozen one, a task and two monitors" rmmod kcg
 t_eq "the task survives the unload" "$(kill -0 $sleeper 2>/dev/null && echo alive)" alive
 t_eq "the task stays in its cgroup" "$(cat /proc/$sleeper/cgroup)" "0::/kcg/t17/web/api"
 t_eq "limits stay in the cgroups" "$(cat $CG/kcg/t17/memory.max)" 314572800
@@ -48,6 +63,17 @@ t_match "adopted group came back adopted" "$(kcg -j show pod-t17 | jq -r '.state
 t_run "the reloaded groups can be changed" kcg set t17/web --memory-high 50M
 t_eq "and the change reaches the cgroup" "$(cat $CG/kcg/t17/web/memory.high)" 52428800
 t_run "thaw after the reload" kcg thaw t17/web/api
+t_eq "the old monitors outlived the reload" \
+	"$(kill -0 "$mon_root" "$mon_owner" 2>/dev/null && echo alive)" alive
+kill "$mon_root" "$mon_owner"
+kcg -j monitor t17 > "$tmp/new.json" &
+mon_new=$!
+for i in $(seq 20); do
+	kcg set t17/web --cpu-weight 100
+	wait_until 1 has_set "$tmp/new.json" && break
+done
+t_run "a monitor started after the reload gets events" has_set "$tmp/new.json"
+kill "$mon_new"
 
 # Twice more in a row, with the task still running: nothing leaks or hangs.
 before=$(snapshot)

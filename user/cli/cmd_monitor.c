@@ -132,12 +132,7 @@ int cmd_monitor(int argc, char **argv)
 		return 1;
 	err = kcg_events_open(k);
 	if (err) {
-		if (err == -EPERM)
-			fputs("kcg: monitor: joining the events group needs CAP_SYS_ADMIN\n", stderr);
-		else if (err == -ENOENT)
-			fputs("kcg: monitor: the loaded kcg module sends no events\n", stderr);
-		else
-			cli_error(k, err, "monitor");
+		cli_error(k, err, "monitor");
 		kcg_close(k);
 		return 1;
 	}

@@ -210,21 +210,22 @@ int kcg_stats_get(struct kcg *handle, const char *name, struct kcg_stats **out);
 int kcg_stats_dump(struct kcg *handle, const char *name, struct kcg_stats_list **out);
 
 /*
- * Events: notifications the module multicasts on the "events" group. A
- * handle joins it once; events then queue in the kernel socket until read.
- * Joining needs CAP_SYS_ADMIN (-EPERM without), as listeners see every
- * group's events. memory-high, memory-max, oom and pids-max are found by
- * sampling counters every 100 ms while someone listens, so they come up to
- * that late and carry in count how much the counter grew; the others are
- * sent as they happen.
+ * Events: a handle subscribes once, on a socket of its own; events then
+ * queue in the kernel socket until read. Any user may subscribe and gets
+ * the events of the groups it may see (all of them for an admin), judged
+ * by its credentials when it subscribes. memory-high, memory-max, oom and
+ * pids-max are found by sampling counters every 100 ms while someone
+ * listens, so they come up to that late and carry in count how much the
+ * counter grew; the others are sent as they happen.
  *
- * Every event the module produces takes the next seq, whether or not a
- * listener gets it: a gap between two seqs is the number of events lost
- * (the module could not allocate them, or this socket's buffer overflowed).
+ * Every event of the subscription takes the next seq: a gap between two
+ * seqs is the number of events lost (this socket's buffer overflowed, or
+ * the module could not allocate an event; such an event counts as lost for
+ * every subscriber, whose group it was or not).
  */
 struct kcg_event;
 
-/* Join the events group on a socket of its own. -EPERM, -ENOENT, -EIO. */
+/* Subscribe on a socket of its own. -EMFILE (too many per user), -EIO. */
 int kcg_events_open(struct kcg *handle);
 /*
  * The next event into *out (freed with kcg_event_free()), waiting up to

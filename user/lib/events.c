@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Events: membership of the "events" multicast group and its messages as
- * struct kcg_event. The events socket is separate from the request socket
- * so that a notification never arrives among a request's replies, and so
- * a caller can poll it while still making requests on the handle.
+ * Events: a subscription (event-subscribe) on a socket of its own, and its
+ * messages as struct kcg_event. The events socket is separate from the
+ * request socket so that a notification never arrives among a request's
+ * replies, and so a caller can poll it while still making requests on the
+ * handle. A subscription rather than the admins' multicast group: it works
+ * for every user and in every network namespace, the module filtering
+ * events by what the subscriber may see.
  */
 #include <errno.h>
 #include <poll.h>
@@ -11,7 +14,6 @@
 #include <string.h>
 #include <time.h>
 #include <linux/netlink.h>
-#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <sys/socket.h>
@@ -138,12 +140,26 @@ static int event_from_attrs(struct nlattr **tb, struct kcg_event **out)
 }
 
 /* Appends to the handle's queue: a datagram could in principle hold several. */
+static int queue_event(struct nlattr **tb, void *arg)
+{
+	struct kcg *k = arg;
+	struct kcg_event *e, **tail;
+	int err;
+
+	err = event_from_attrs(tb, &e);
+	if (err)
+		return err;
+	for (tail = &k->pending; *tail; tail = &(*tail)->next)
+		;
+	*tail = e;
+	return 0;
+}
+
 static int on_event(struct nl_msg *msg, void *arg)
 {
 	struct kcg *k = arg;
 	struct nlmsghdr *hdr = nlmsg_hdr(msg);
 	struct nlattr *tb[KCG_A_EVENT_MAX + 1];
-	struct kcg_event *e, **tail;
 	int err;
 
 	if (hdr->nlmsg_type != k->family ||
@@ -151,27 +167,37 @@ static int on_event(struct nl_msg *msg, void *arg)
 		return NL_SKIP;
 	err = genlmsg_parse(hdr, 0, tb, KCG_A_EVENT_MAX, (struct nla_policy *)event_policy);
 	if (!err)
-		err = event_from_attrs(tb, &e);
+		err = queue_event(tb, k);
 	if (err) {
 		k->event_error = err < 0 ? err : -EPROTO;
 		return NL_SKIP;
 	}
-	for (tail = &k->pending; *tail; tail = &(*tail)->next)
-		;
-	*tail = e;
 	return NL_OK;
+}
+
+/* Events may come before the ACK: they are queued, not lost. */
+static int subscribe(struct kcg *k)
+{
+	const struct kcg_reply reply = {
+		.policy = event_policy,
+		.maxattr = KCG_A_EVENT_MAX,
+		.parse = queue_event,
+		.arg = k,
+	};
+	struct nl_msg *msg = kcg_msg_new(k, KCG_CMD_EVENT_SUBSCRIBE, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	return kcg_transact_on(k, k->events, msg, &reply);
 }
 
 int kcg_events_open(struct kcg *k)
 {
-	int group, err, size = EVENTS_RCVBUF;
+	int err, size = EVENTS_RCVBUF;
 	int fd;
 
 	if (k->events)
 		return 0;
-	group = genl_ctrl_resolve_grp(k->sock, KCG_FAMILY_NAME, KCG_MCGRP_EVENTS);
-	if (group < 0)
-		return -ENOENT;	/* a module without events */
 	k->events = nl_socket_alloc();
 	if (!k->events)
 		return -ENOMEM;
@@ -186,17 +212,14 @@ int kcg_events_open(struct kcg *k)
 	fd = nl_socket_get_fd(k->events);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	err = subscribe(k);
+	if (err)
+		goto fail;
 	/* kcg_event_next() waits in poll() with its own timeout. */
 	nl_socket_set_nonblocking(k->events);
-	err = nl_socket_add_membership(k->events, group);
-	if (err < 0) {
-		err = err == -NLE_PERM ? -EPERM : -EIO;
-		goto fail;
-	}
 	return 0;
 fail:
-	nl_socket_free(k->events);
-	k->events = NULL;
+	kcg_events_close(k);
 	return err;
 }
 

@@ -15,7 +15,7 @@ struct kcg {
 	int family;
 	char errmsg[256];
 	/*
-	 * The events socket, NULL until kcg_events_open(). Multicasts on sock
+	 * The events socket, NULL until kcg_events_open(). Events on sock
 	 * would land in the middle of a request's replies, so they get their own.
 	 */
 	struct nl_sock *events;
@@ -44,6 +44,9 @@ struct nl_msg *kcg_msg_new_sized(struct kcg *k, uint8_t cmd, int flags, size_t p
  * change returns -EAGAIN.
  */
 int kcg_transact(struct kcg *k, struct nl_msg *msg, const struct kcg_reply *reply);
+/* The same on another of the handle's sockets (the events socket). */
+int kcg_transact_on(struct kcg *k, struct nl_sock *sock, struct nl_msg *msg,
+		    const struct kcg_reply *reply);
 
 /*
  * Limits, shared by the builder (limits.c) and the group replies that embed

@@ -105,6 +105,12 @@ static int on_dump_intr(struct nl_msg *msg, void *arg)
 
 int kcg_transact(struct kcg *k, struct nl_msg *msg, const struct kcg_reply *reply)
 {
+	return kcg_transact_on(k, k->sock, msg, reply);
+}
+
+int kcg_transact_on(struct kcg *k, struct nl_sock *sock, struct nl_msg *msg,
+		    const struct kcg_reply *reply)
+{
 	struct transaction t = { .k = k, .reply = reply };
 	struct nl_cb *cb;
 	int err;
@@ -122,14 +128,14 @@ int kcg_transact(struct kcg *k, struct nl_msg *msg, const struct kcg_reply *repl
 	nl_cb_set(cb, NL_CB_DUMP_INTR, NL_CB_CUSTOM, on_dump_intr, &t);
 	nl_cb_err(cb, NL_CB_CUSTOM, on_error, &t);
 
-	err = nl_send_auto(k->sock, msg);
+	err = nl_send_auto(sock, msg);
 	nlmsg_free(msg);
 	if (err < 0) {
 		nl_cb_put(cb);
 		return -EIO;
 	}
 	while (!t.finished) {
-		err = nl_recvmsgs(k->sock, cb);
+		err = nl_recvmsgs(sock, cb);
 		if (err < 0 && !t.finished) {
 			nl_cb_put(cb);
 			return -EIO;

@@ -48,12 +48,20 @@
  *	KCG_RUN_DELAY_BUCKETS u64s: bucket 0 counts waits under 2 us, bucket
  *	i waits in [2^i, 2^(i+1)) us, and the last one everything longer.
  *
- * KCG_CMD_EVENT		notification on the "events" multicast group
+ * KCG_CMD_EVENT		notification
  *	TYPE, SEQ, TIMESTAMP, GROUP_ID, GROUP_NAME, [PID, COMM, EXIT_CODE,
- *	SIGNAL, COUNT]. SEQ counts every event the module produced, so a gap
- *	tells a listener how many it lost. Joining the group needs
- *	CAP_SYS_ADMIN: listeners see every group's events. Events go to
- *	listeners in the initial network namespace only.
+ *	SIGNAL, COUNT]. Two ways to get them; in both, a gap in SEQ tells a
+ *	listener how many events it lost.
+ *	- The "events" multicast group: every group's events, so joining
+ *	  needs CAP_SYS_ADMIN; initial network namespace only. SEQ counts
+ *	  every event the module produced.
+ *	- KCG_CMD_EVENT_SUBSCRIBE: the requesting socket gets, by unicast, the
+ *	  events of the groups its sender could see (as for a dump) when it
+ *	  subscribed, until it closes. Any user, any network namespace. SEQ
+ *	  counts the events of this subscription; an event the module could
+ *	  not allocate counts as lost for every subscription.
+ * KCG_CMD_EVENT_SUBSCRIBE	do	(no attributes)
+ *	EMFILE past 128 subscriptions per user; subscribing twice is a no-op.
  */
 #ifndef _UAPI_LINUX_KCG_H
 #define _UAPI_LINUX_KCG_H
@@ -218,6 +226,7 @@ enum {
 	KCG_CMD_GROUP_ADOPT,
 	KCG_CMD_STATS_GET,
 	KCG_CMD_EVENT,
+	KCG_CMD_EVENT_SUBSCRIBE,
 
 	__KCG_CMD_MAX,
 	KCG_CMD_MAX = (__KCG_CMD_MAX - 1)
