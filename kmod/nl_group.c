@@ -551,6 +551,11 @@ int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info)
 				    "cgroup path must be absolute, without '..' or '//'");
 		return -EINVAL;
 	}
+	if (!path[1]) {
+		/* It holds every task; the probes skip it without a lookup. */
+		NL_SET_ERR_MSG_ATTR(info->extack, path_attr, "the root cgroup cannot be adopted");
+		return -EINVAL;
+	}
 	if (!strncmp(path, kcg_root, root_len) && (!path[root_len] || path[root_len] == '/')) {
 		NL_SET_ERR_MSG_ATTR(info->extack, path_attr,
 				    "cgroups below the kcg root are groups already");

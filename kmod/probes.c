@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Accounting probes on the scheduler tracepoints (and the registration of
- * the event probes of events.c). Each event costs one
- * lock-free lookup of the task's cgroup id in the registry; a task outside
- * every group stops there. Counters are per CPU, updated with preemption
+ * the event probes of events.c). Each event costs at most one
+ * lock-free lookup of the task's cgroup id in the registry (none for the
+ * root cgroup, one for a switch within a cgroup); a task outside every
+ * group stops there. Counters are per CPU, updated with preemption
  * off (tracepoint context), and summed only when read.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,10 +40,21 @@ static DEFINE_PER_CPU(struct kcg_cpu_slot, kcg_slot) = {
 	.seq = SEQCNT_ZERO(kcg_slot.seq),
 };
 
+/*
+ * The group of a cgroup, or NULL. The root cgroup, where idle and most
+ * kernel threads run, is never a group: no lookup for it.
+ */
+static struct kcg_group *kcg_group_of_cgroup(struct cgroup *cgrp)
+{
+	if (!cgrp->level)
+		return NULL;
+	return xa_load(&kcg_groups, cgroup_id(cgrp));
+}
+
 /* The group a task is accounted to right now, or NULL. */
 static struct kcg_group *kcg_group_of(struct task_struct *task)
 {
-	return xa_load(&kcg_groups, cgroup_id(task_dfl_cgroup(task)));
+	return kcg_group_of_cgroup(task_dfl_cgroup(task));
 }
 
 static unsigned int kcg_delay_bucket(u64 delay_ns)
@@ -58,12 +70,15 @@ static void kcg_account_switch(bool preempt, struct task_struct *prev,
 			       struct task_struct *next, unsigned int prev_state)
 {
 	struct kcg_cpu_slot *slot = this_cpu_ptr(&kcg_slot);
-	struct kcg_group *group;
+	struct cgroup *prev_cgrp = task_dfl_cgroup(prev), *next_cgrp;
+	struct kcg_group *group = NULL;
+	bool looked_up = false;
 	u64 delay;
 
 	/* RCU-sched read side: tracepoint probes run with preemption off. */
 	if (likely(slot->task == prev)) {
-		group = kcg_group_of(prev);
+		group = kcg_group_of_cgroup(prev_cgrp);
+		looked_up = true;
 		if (group) {
 			this_cpu_add(group->stats->cpu_ns,
 				     prev->se.sum_exec_runtime - slot->runtime);
@@ -85,7 +100,10 @@ static void kcg_account_switch(bool preempt, struct task_struct *prev,
 	 */
 	if (!next->sched_info.last_queued)
 		return;
-	group = kcg_group_of(next);
+	/* Threads of one service often switch among themselves: one lookup. */
+	next_cgrp = task_dfl_cgroup(next);
+	if (!looked_up || next_cgrp != prev_cgrp)
+		group = kcg_group_of_cgroup(next_cgrp);
 	if (!group)
 		return;
 	delay = local_clock() - next->sched_info.last_queued;

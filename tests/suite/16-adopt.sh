@@ -28,6 +28,7 @@ t_err "child groups under an adopted group are refused" 1 "an adopted group take
 	kcg create pod-t16/x
 t_eq "memory.max untouched" "$(cat $CG/t16-pod/memory.max)" 104857600
 t_err "adopting a missing cgroup" 1 "no such cgroup" kcg adopt /t16-nope --name t16-other
+t_err "adopting the root cgroup" 1 "the root cgroup cannot be adopted" kcg adopt / --name t16-other
 t_err "adopting a file, not a cgroup" 1 "no such cgroup|cannot adopt" kcg adopt /t16-pod/memory.max \
 	--name t16-other
 t_run "delete unregisters the adopted group" kcg delete pod-t16
