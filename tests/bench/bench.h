@@ -60,5 +60,6 @@ int cmd_tasks(int argc, char **argv);		/* groups.c, P1 setup */
 int cmd_dump(int argc, char **argv);		/* stats.c, P1 (a) */
 int cmd_files(int argc, char **argv);		/* stats.c, P1 (b) */
 int cmd_pingpong(int argc, char **argv);	/* pingpong.c, P2 */
+int cmd_events(int argc, char **argv);		/* events.c, P4 */
 
 #endif /* KCG_BENCH_H */

@@ -22,6 +22,7 @@ static const struct {
 	{ "dump", cmd_dump },
 	{ "files", cmd_files },
 	{ "pingpong", cmd_pingpong },
+	{ "events", cmd_events },
 };
 
 int main(int argc, char **argv)
