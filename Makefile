@@ -27,7 +27,7 @@ CLI_SRCS := $(wildcard user/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 
-.PHONY: all module tools modules install uninstall clean check unit demo bench \
+.PHONY: all module tools bench-tools modules install uninstall clean check unit demo bench \
 	vm-prep vm-shell dkms-install checkpatch
 
 all: module tools
@@ -49,6 +49,15 @@ $(B)/bin/kcg: $(CLI_OBJS) $(B)/lib/libkcg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(B)/lib/libkcg.a $(NL_LIBS)
 
+# The host half of the benchmarks (the BPF half is built in the VM).
+BENCH_SRCS := $(addprefix tests/bench/,kcgbench.c bench.c groups.c stats.c pingpong.c events.c)
+
+bench-tools: $(B)/bench/kcgbench
+
+$(B)/bench/kcgbench: $(BENCH_SRCS) tests/bench/bench.h $(B)/lib/libkcg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $(BENCH_SRCS) $(B)/lib/libkcg.a $(NL_LIBS) -pthread
+
 # kcg.ko for each test kernel, W=1 and sparse, into build/ko/LINE.
 modules:
 	@for l in $(LINES); do scripts/build-module $$l || exit 1; done
@@ -69,7 +78,7 @@ check:
 demo: tools modules vm-prep
 	tests/vm/run --kernel $(KERNEL) tests/demo.sh
 
-bench: tools modules vm-prep
+bench: tools bench-tools modules vm-prep
 	tests/bench/run
 
 vm-shell: tools modules vm-prep

@@ -450,7 +450,7 @@ static void kcg_sample(struct work_struct *work)
 		mutex_unlock(&kcg_lock);
 	}
 	if (READ_ONCE(kcg_events_on))
-		queue_delayed_work(kcg_event_wq, &kcg_sample_work,
+		queue_delayed_work(system_wq, &kcg_sample_work,
 				   msecs_to_jiffies(KCG_SAMPLE_MS));
 }
 
@@ -476,7 +476,12 @@ int __init kcg_events_init(void)
 {
 	int err;
 
-	kcg_event_wq = alloc_ordered_workqueue("kcg_events", 0);
+	/*
+	 * Only sends run here, at high priority: the sampler, which waits for
+	 * kcg_lock behind slow ops (delete --force), runs on system_wq so that
+	 * events never queue behind it.
+	 */
+	kcg_event_wq = alloc_ordered_workqueue("kcg_events", WQ_HIGHPRI);
 	if (!kcg_event_wq)
 		return -ENOMEM;
 	err = netlink_register_notifier(&kcg_netlink_notifier);
@@ -490,7 +495,7 @@ int __init kcg_events_init(void)
 	init_irq_work(&kcg_event_irq_work, kcg_event_kick);
 	kcg_pids_events_check();
 	WRITE_ONCE(kcg_events_on, true);
-	queue_delayed_work(kcg_event_wq, &kcg_sample_work, msecs_to_jiffies(KCG_SAMPLE_MS));
+	queue_delayed_work(system_wq, &kcg_sample_work, msecs_to_jiffies(KCG_SAMPLE_MS));
 	return 0;
 }
 
