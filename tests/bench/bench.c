@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Helpers shared by the benchmark programs (see bench.h). */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <linux/sched.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 
 #include "bench.h"
 
@@ -82,4 +86,22 @@ void pass_end(const struct pass *p, size_t groups)
 	cpu_times(&user, &sys);
 	printf("%.6f %zu %.3f %.3f\n", (double)ns / 1e9, groups, user - p->user0, sys - p->sys0);
 	fflush(stdout);
+}
+
+pid_t spawn_in_cgroup(int cgroup_fd, void (*child)(long arg), long arg)
+{
+	struct clone_args args = {
+		.flags = CLONE_INTO_CGROUP,
+		.exit_signal = SIGCHLD,
+		.cgroup = (uint64_t)cgroup_fd,
+	};
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+
+	if (pid < 0)
+		die(errno, "clone3");
+	if (pid == 0) {
+		child(arg);
+		_exit(0);
+	}
+	return (pid_t)pid;
 }

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define KCG_CGROUP_DIR	CGROUP_ROOT "/kcg"
@@ -37,6 +38,14 @@ uint64_t now_ns(void);
 _Noreturn void die(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Parse a non-negative decimal argument or die. */
 unsigned long arg_ulong(const char *s, const char *what);
+/*
+ * Start child(arg) in a process of its own, directly in the cgroup open at
+ * cgroup_fd: clone3 with CLONE_INTO_CGROUP saves the write to cgroup.procs
+ * that fork + attach would cost. The child is a copy of the calling thread
+ * alone and should call only async-signal-safe functions; it exits when
+ * child returns.
+ */
+pid_t spawn_in_cgroup(int cgroup_fd, void (*child)(long arg), long arg);
 
 /*
  * A timed pass. pass_end() prints "seconds groups user_seconds sys_seconds",

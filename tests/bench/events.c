@@ -29,11 +29,9 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/mman.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/sched.h>
 
 #include <libkcg.h>
 #include <linux/kcg.h>
@@ -246,29 +244,6 @@ static void sleep_ms(unsigned long ms)
 		;
 }
 
-/*
- * A child started directly in the cgroup open at cgroup_fd (clone3 with
- * CLONE_INTO_CGROUP, as groups.c does). It is a copy of this thread alone
- * and calls only async-signal-safe functions before it dies.
- */
-static pid_t spawn(int cgroup_fd, void (*child)(long arg), long arg)
-{
-	struct clone_args args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-		.cgroup = (uint64_t)cgroup_fd,
-	};
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
-
-	if (pid < 0)
-		die(errno, "clone3");
-	if (pid == 0) {
-		child(arg);
-		_exit(0);
-	}
-	return (pid_t)pid;
-}
-
 /* Touch one byte per page until the OOM killer stops us. arg: page size. */
 static void hog(long page)
 {
@@ -297,7 +272,7 @@ static void oom_round(struct watch *w, int cgroup_fd, uint64_t oom_kill, struct 
 {
 	int status;
 
-	r->hog = spawn(cgroup_fd, hog, sysconf(_SC_PAGESIZE));
+	r->hog = spawn_in_cgroup(cgroup_fd, hog, sysconf(_SC_PAGESIZE));
 	if (waitpid(r->hog, &status, 0) < 0)
 		die(errno, "waitpid hog");
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
@@ -315,7 +290,7 @@ static void exit_round(struct watch *w, int cgroup_fd, unsigned long settle_ms,
 
 	if (pipe2(pipefd, O_CLOEXEC))
 		die(errno, "pipe");
-	r->sleeper = spawn(cgroup_fd, sleeper, pipefd[1]);
+	r->sleeper = spawn_in_cgroup(cgroup_fd, sleeper, pipefd[1]);
 	close(pipefd[1]);
 	if (read(pipefd[0], &c, 1) != 1)
 		die(errno, "sleeper %d did not start", r->sleeper);

@@ -14,10 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <linux/sched.h>
 
 #include <libkcg.h>
 #include <linux/kcg.h>
@@ -175,28 +173,12 @@ int cmd_delete_mkdir(int argc, char **argv)
 	return 0;
 }
 
-/*
- * Start a child directly in the cgroup open at cgroup_fd. clone3 with
- * CLONE_INTO_CGROUP saves the write to cgroup.procs that fork + attach
- * would cost per group, and the child never execs: a forked copy shares
- * every page with us, which keeps 1,000 sleepers cheap.
- */
-static pid_t spawn_sleeper(int cgroup_fd)
+/* A forked copy shares every page with us: 1,000 sleepers stay cheap. */
+static void sleep_forever(long unused)
 {
-	struct clone_args args = {
-		.flags = CLONE_INTO_CGROUP,
-		.exit_signal = SIGCHLD,
-		.cgroup = (uint64_t)cgroup_fd,
-	};
-	long pid = syscall(SYS_clone3, &args, sizeof(args));
-
-	if (pid < 0)
-		die(errno, "clone3");
-	if (pid == 0) {
-		for (;;)
-			pause();
-	}
-	return (pid_t)pid;
+	(void)unused;
+	for (;;)
+		pause();
 }
 
 /*
@@ -229,7 +211,7 @@ int cmd_tasks(int argc, char **argv)
 		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			die(errno, "open %s", dir);
-		pids[i] = spawn_sleeper(fd);
+		pids[i] = spawn_in_cgroup(fd, sleep_forever, 0);
 		close(fd);
 	}
 	fd = open(argv[3], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
