@@ -13,9 +13,12 @@ note "the module, its netlink family and the tool"
 step uname -r
 step kcg --version
 
-note "events are pushed: a monitor runs in the background for the whole demo"
+note "events are pushed: root's monitor and uid 1000's run for the whole demo"
 kcg monitor > /tmp/kcg-demo-events.log &
 monitor=$!
+setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all \
+	kcg -j monitor > /tmp/kcg-demo-owner.json &
+owner_monitor=$!
 sleep 1
 
 note "a tenant with limits, delegated to uid 1000, and two nested groups"
@@ -24,6 +27,7 @@ step setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all \
 	kcg create tenant-a/web --memory-max 256M --cpu-weight 200
 step setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all \
 	kcg create tenant-a/batch --cpu-max 50% --pids-max 50
+step kcg create infra --cpu-weight 50
 step kcg list --tree
 step cat /sys/fs/cgroup/kcg/tenant-a/web/memory.max
 
@@ -63,9 +67,12 @@ step setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all \
 	kcg set tenant-a --memory-max 8G
 
 note "the groups outlive the module"
-kill "$monitor"
-note "what the monitor printed"
+kill "$monitor" "$owner_monitor"
+note "what root's monitor printed"
 step cat /tmp/kcg-demo-events.log
+note "uid 1000's monitor (JSON, numbered on its own) got tenant-a's subtree only, no infra"
+step sh -c "jq -c '{seq, type, name}' /tmp/kcg-demo-owner.json | head -8"
+step sh -c "jq -r .name /tmp/kcg-demo-owner.json | sort | uniq -c"
 step rmmod kcg
 step cat /sys/fs/cgroup/kcg/tenant-a/memory.max /sys/fs/cgroup/kcg/tenant-a/batch/cpu.max
 step insmod "$KCG_KO"
@@ -75,5 +82,6 @@ note "clean up: kill the workloads with the groups"
 step kcg delete --force tenant-a/batch
 step kcg delete --force tenant-a/web
 step kcg delete tenant-a
+step kcg delete infra
 wait
 exit 0
