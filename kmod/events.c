@@ -432,23 +432,33 @@ static void kcg_sample_group(struct kcg_group *group)
 	group->sampled_once = true;
 }
 
+/*
+ * Under RCU, not kcg_lock: an op that holds the lock for long (delete
+ * --force waits up to 5 s for tasks to die) must not hold back events. A
+ * group found here stays valid until rcu_read_unlock() (kcg_group_unregister),
+ * and only this work, which never runs twice at once, writes the figures.
+ */
 static void kcg_sample(struct work_struct *work)
 {
+	bool listening = kcg_listening();
 	struct kcg_group *group;
+	unsigned int n = 0;
 	unsigned long id;
 
-	if (kcg_listening()) {
-		mutex_lock(&kcg_lock);
-		xa_for_each(&kcg_groups, id, group)
+	rcu_read_lock();
+	xa_for_each(&kcg_groups, id, group) {
+		if (listening)
 			kcg_sample_group(group);
-		mutex_unlock(&kcg_lock);
-	} else {
-		/* Nobody listens: start from fresh figures when someone does. */
-		mutex_lock(&kcg_lock);
-		xa_for_each(&kcg_groups, id, group)
+		else	/* start from fresh figures when someone listens */
 			group->sampled_once = false;
-		mutex_unlock(&kcg_lock);
+		/* The walk resumes from id: no group is held across the break. */
+		if (!(++n % 256)) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
 	}
+	rcu_read_unlock();
 	if (READ_ONCE(kcg_events_on))
 		queue_delayed_work(system_wq, &kcg_sample_work,
 				   msecs_to_jiffies(KCG_SAMPLE_MS));
@@ -477,9 +487,9 @@ int __init kcg_events_init(void)
 	int err;
 
 	/*
-	 * Only sends run here, at high priority: the sampler, which waits for
-	 * kcg_lock behind slow ops (delete --force), runs on system_wq so that
-	 * events never queue behind it.
+	 * Only sends run here, at high priority: the sampler, whose pass grows
+	 * with the number of groups, runs on system_wq so that events never
+	 * queue behind it.
 	 */
 	kcg_event_wq = alloc_ordered_workqueue("kcg_events", WQ_HIGHPRI);
 	if (!kcg_event_wq)

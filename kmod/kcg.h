@@ -55,7 +55,7 @@ struct kcg_group {
 	struct list_head children;	/* under kcg_lock */
 	struct list_head sibling;
 	struct kcg_stats __percpu *stats;
-	struct kcg_sampled sampled;	/* events.c's sampler, under kcg_lock */
+	struct kcg_sampled sampled;	/* written by events.c's sampler alone */
 	bool sampled_once;
 	struct hlist_node name_node;
 	struct rcu_head rcu;
