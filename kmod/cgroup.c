@@ -3,8 +3,10 @@
  * Cgroup backing: the module's own cgroup2 mount, group directories, and
  * the controller files through which the kernel enforces every limit.
  *
- * Paths are relative to the root of that mount ("/kcg/tenant-a/web"). All
- * file work runs with the module's own kernel credentials: permission was
+ * Every group holds its directory on that mount (a struct path) and all
+ * file work goes through it, so an op reaches the group's own cgroup even
+ * if its directory was renamed, and nothing once it was removed. All file
+ * work runs with the module's own kernel credentials: permission was
  * decided before, by the netlink layer, against the requester.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -13,10 +15,13 @@
 #include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs_context.h>
+#include <linux/kernfs.h>
+#include <linux/moduleparam.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 
 #include "compat.h"
 #include "kcg.h"
@@ -75,37 +80,32 @@ static struct vfsmount *kcg_mount_cgroup2(void)
 	return mnt;
 }
 
-static struct file *kcg_open(const char *path, int flags)
+/* Open NAME below DIR (the mount's root when dir is NULL) as the module. */
+static struct file *kcg_open_at(const struct path *dir, const char *name, int flags)
 {
 	struct path root = { .mnt = kcg_mnt, .dentry = kcg_mnt->mnt_root };
-
-	return file_open_root(&root, path, flags, 0);
-}
-
-/* Open "DIR/NAME" (or DIR itself when name is NULL) as the module. */
-static struct file *kcg_open_at(const char *dir, const char *name, int flags)
-{
 	const struct cred *old;
 	struct file *file;
-	char *path;
 
-	if (!name) {
-		old = override_creds(kcg_cred);
-		file = kcg_open(dir, flags);
-		revert_creds(old);
-		return file;
-	}
-	path = kasprintf(GFP_KERNEL, "%s/%s", dir, name);
-	if (!path)
-		return ERR_PTR(-ENOMEM);
 	old = override_creds(kcg_cred);
-	file = kcg_open(path, flags);
+	file = file_open_root(dir ?: &root, name, flags, 0);
 	revert_creds(old);
-	kfree(path);
 	return file;
 }
 
-int kcg_cg_write(const char *dir, const char *name, const char *buf)
+int kcg_cg_open_dir(const struct path *from, const char *name, struct path *dir)
+{
+	struct file *file = kcg_open_at(from, name, O_PATH | O_DIRECTORY);
+
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	*dir = file->f_path;
+	path_get(dir);
+	fput(file);
+	return 0;
+}
+
+int kcg_cg_write(const struct path *dir, const char *name, const char *buf)
 {
 	struct file *file;
 	loff_t pos = 0;
@@ -119,7 +119,7 @@ int kcg_cg_write(const char *dir, const char *name, const char *buf)
 	return ret < 0 ? ret : 0;
 }
 
-ssize_t kcg_cg_read(const char *dir, const char *name, char *buf, size_t size)
+ssize_t kcg_cg_read(const struct path *dir, const char *name, char *buf, size_t size)
 {
 	struct file *file;
 	size_t len = 0;
@@ -144,110 +144,111 @@ ssize_t kcg_cg_read(const char *dir, const char *name, char *buf, size_t size)
 	return len;
 }
 
-/* mkdir or rmdir NAME in directory DIR, under the parent's inode lock. */
-static int kcg_cg_dirop(const char *dir, const char *name, bool make)
+/*
+ * mkdir NAME in PARENT, and hold the new directory in *child. kernfs leaves
+ * the dentry it was given negative, so the child is looked up again.
+ */
+int kcg_cg_mkdir(const struct path *parent, const char *name, struct path *child)
 {
-	struct dentry *parent, *child;
+	struct inode *inode = d_inode(parent->dentry);
 	const struct cred *old;
-	struct file *file;
-	struct inode *inode;
+	struct dentry *dentry;
 	int err;
 
-	file = kcg_open_at(dir, NULL, O_PATH | O_DIRECTORY);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
-	parent = file->f_path.dentry;
-	inode = d_inode(parent);
-
 	old = override_creds(kcg_cred);
-	err = mnt_want_write(kcg_mnt);
+	err = mnt_want_write(parent->mnt);
 	if (err)
 		goto out;
 	inode_lock_nested(inode, I_MUTEX_PARENT);
-	child = lookup_one_len(name, parent, strlen(name));
-	if (IS_ERR(child)) {
-		err = PTR_ERR(child);
+	dentry = lookup_one_len(name, parent->dentry, strlen(name));
+	if (IS_ERR(dentry)) {
+		err = PTR_ERR(dentry);
 	} else {
-		if (make)
-			err = vfs_mkdir(KCG_NOP_IDMAP, inode, child, 0755);
-		else if (d_is_negative(child))
-			err = -ENOENT;
-		else
-			err = vfs_rmdir(KCG_NOP_IDMAP, inode, child);
-		/* kernfs leaves a made dentry negative: nobody may keep it. */
-		dput(child);
+		err = vfs_mkdir(KCG_NOP_IDMAP, inode, dentry, 0755);
+		dput(dentry);
 	}
 	inode_unlock(inode);
-	mnt_drop_write(kcg_mnt);
+	mnt_drop_write(parent->mnt);
 out:
 	revert_creds(old);
-	fput(file);
+	return err ?: kcg_cg_open_dir(parent, name, child);
+}
+
+/*
+ * rmdir the directory held in *child, if it is still PARENT's entry of that
+ * name: a directory renamed, or removed and made again, behind kcg's back
+ * is not the group's any more (ENOENT).
+ */
+int kcg_cg_rmdir(const struct path *parent, const struct path *child)
+{
+	struct inode *inode = d_inode(parent->dentry);
+	struct dentry *dentry = child->dentry;
+	const struct cred *old;
+	int err;
+
+	old = override_creds(kcg_cred);
+	err = mnt_want_write(parent->mnt);
+	if (err)
+		goto out;
+	inode_lock_nested(inode, I_MUTEX_PARENT);
+	if (dentry->d_parent != parent->dentry || d_unhashed(dentry) || d_is_negative(dentry))
+		err = -ENOENT;
+	else
+		err = vfs_rmdir(KCG_NOP_IDMAP, inode, dentry);
+	inode_unlock(inode);
+	mnt_drop_write(parent->mnt);
+out:
+	revert_creds(old);
 	return err;
 }
 
-int kcg_cg_mkdir(const char *dir, const char *name)
+/*
+ * The live cgroup behind a directory of kcg's mount, referenced. Taken from
+ * the directory's kernfs node rather than by id: cgroup_get_from_id() hides
+ * cgroups outside the caller's cgroup namespace.
+ */
+struct cgroup *kcg_cg_of(const struct path *dir)
 {
-	return kcg_cg_dirop(dir, name, true);
+	struct kernfs_node *kn = d_inode(dir->dentry)->i_private;
+	struct cgroup *cgrp;
+
+	if (dir->mnt != kcg_mnt || !kn || kernfs_type(kn) != KERNFS_DIR)
+		return ERR_PTR(-ENOTDIR);
+	rcu_read_lock();
+	cgrp = rcu_dereference(*(void __rcu __force **)&kn->priv);
+	if (cgrp && !cgroup_tryget(cgrp))
+		cgrp = NULL;
+	rcu_read_unlock();
+	return cgrp ?: ERR_PTR(-ENOENT);
 }
 
-int kcg_cg_rmdir(const char *dir, const char *name)
-{
-	return kcg_cg_dirop(dir, name, false);
-}
-
-/* The live cgroup behind a directory, referenced; ERR_PTR on failure. */
-struct cgroup *kcg_cg_get(const char *dir)
-{
-	struct file *file;
-	u64 id;
-
-	file = kcg_open_at(dir, NULL, O_PATH | O_DIRECTORY);
-	if (IS_ERR(file))
-		return ERR_CAST(file);
-	/* On 64-bit, a kernfs inode number is its node id, the cgroup id. */
-	id = file_inode(file)->i_ino;
-	fput(file);
-	return cgroup_get_from_id(id);
-}
-
-int kcg_cg_setxattr(const char *dir, const char *name, const void *value,
+int kcg_cg_setxattr(const struct path *dir, const char *name, const void *value,
 		    size_t size)
 {
 	const struct cred *old;
-	struct file *file;
 	int err;
 
-	file = kcg_open_at(dir, NULL, O_PATH | O_DIRECTORY);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
 	old = override_creds(kcg_cred);
-	err = vfs_setxattr(KCG_NOP_IDMAP, file->f_path.dentry, name, value, size, 0);
+	err = vfs_setxattr(KCG_NOP_IDMAP, dir->dentry, name, value, size, 0);
 	revert_creds(old);
-	fput(file);
 	return err;
 }
 
-ssize_t kcg_cg_getxattr(const char *dir, const char *name, void *value,
+ssize_t kcg_cg_getxattr(const struct path *dir, const char *name, void *value,
 			size_t size)
 {
 	const struct cred *old;
-	struct file *file;
 	ssize_t ret;
 
-	file = kcg_open_at(dir, NULL, O_PATH | O_DIRECTORY);
-	if (IS_ERR(file))
-		return PTR_ERR(file);
 	old = override_creds(kcg_cred);
-	ret = vfs_getxattr(KCG_NOP_IDMAP, file->f_path.dentry, name, value, size);
+	ret = vfs_getxattr(KCG_NOP_IDMAP, dir->dentry, name, value, size);
 	revert_creds(old);
-	fput(file);
 	return ret;
 }
 
 struct kcg_dir_walk {
 	struct dir_context ctx;
-	kcg_child_fn fn;
-	void *arg;
+	struct list_head *names;
 	int err;
 };
 
@@ -255,35 +256,39 @@ static bool kcg_dir_actor(struct dir_context *ctx, const char *name, int len,
 			  loff_t offset, u64 ino, unsigned int type)
 {
 	struct kcg_dir_walk *walk = container_of(ctx, struct kcg_dir_walk, ctx);
-	char child[KCG_NAME_LEVEL_MAX + 1];
+	struct kcg_dir_name *entry;
 
-	if (type != DT_DIR || len > KCG_NAME_LEVEL_MAX)
+	if (type != DT_DIR)
 		return true;
 	if ((len == 1 && name[0] == '.') || (len == 2 && !memcmp(name, "..", 2)))
 		return true;
-	memcpy(child, name, len);
-	child[len] = '\0';
-	walk->err = walk->fn(child, walk->arg);
-	return !walk->err;
+	entry = kmalloc(struct_size(entry, name, len + 1), GFP_KERNEL);
+	if (!entry) {
+		walk->err = -ENOMEM;
+		return false;
+	}
+	memcpy(entry->name, name, len);
+	entry->name[len] = '\0';
+	list_add_tail(&entry->node, walk->names);
+	return true;
 }
 
 /*
- * Call fn for each child directory of DIR, stopping at its first error. fn
- * runs inside the directory read, under DIR's inode lock: it may read and
- * descend, but must not add or remove entries of DIR.
+ * The names of DIR's child directories, appended to names (free them with
+ * kcg_cg_free_names()). Only the read holds DIR's lock: callers work on the
+ * children afterwards, with no directory locked.
  */
-int kcg_cg_walk_children(const char *dir, kcg_child_fn fn, void *arg)
+int kcg_cg_list_dirs(const struct path *dir, struct list_head *names)
 {
 	struct kcg_dir_walk walk = {
 		.ctx.actor = kcg_dir_actor,
-		.fn = fn,
-		.arg = arg,
+		.names = names,
 	};
 	const struct cred *old;
 	struct file *file;
 	int err;
 
-	file = kcg_open_at(dir, NULL, O_RDONLY | O_DIRECTORY);
+	file = kcg_open_at(dir, ".", O_RDONLY | O_DIRECTORY);
 	if (IS_ERR(file))
 		return PTR_ERR(file);
 	old = override_creds(kcg_cred);
@@ -293,8 +298,172 @@ int kcg_cg_walk_children(const char *dir, kcg_child_fn fn, void *arg)
 	return err ?: walk.err;
 }
 
+void kcg_cg_free_names(struct list_head *names)
+{
+	struct kcg_dir_name *entry, *next;
+
+	list_for_each_entry_safe(entry, next, names, node)
+		kfree(entry);
+	INIT_LIST_HEAD(names);
+}
+
+struct kcg_init_call {
+	struct work_struct work;
+	int (*fn)(void *arg);
+	void *arg;
+	int ret;
+};
+
+static void kcg_init_call_work(struct work_struct *work)
+{
+	struct kcg_init_call *call = container_of(work, struct kcg_init_call, work);
+
+	call->ret = call->fn(call->arg);
+}
+
+/*
+ * Run fn in a kernel worker, in the initial namespaces, and wait for it.
+ * Moving a task through cgroup.procs checks the writer's cgroup namespace
+ * and looks its pid up in the writer's pid namespace: from a worker both
+ * are the host's, whatever namespaces the requester lives in.
+ */
+int kcg_call_in_init_ns(int (*fn)(void *arg), void *arg)
+{
+	struct kcg_init_call call = { .fn = fn, .arg = arg };
+
+	INIT_WORK_ONSTACK(&call.work, kcg_init_call_work);
+	queue_work(system_unbound_wq, &call.work);
+	flush_work(&call.work);
+	destroy_work_on_stack(&call.work);
+	return call.ret;
+}
+
+/*
+ * The controllers kcg turns on for its groups (module parameter
+ * "controllers"): only these are ever written to a subtree_control, and kcg
+ * takes back only what it turned on itself.
+ */
+static const char * const kcg_controller_names[] = { "cpu", "cpuset", "io", "memory", "pids" };
+static char *kcg_controllers = "cpu,cpuset,io,memory,pids";
+module_param_named(controllers, kcg_controllers, charp, 0444);
+MODULE_PARM_DESC(controllers, "controllers kcg enables for its groups (default cpu,cpuset,io,memory,pids)");
+static unsigned int kcg_controllers_wanted;
+
+static int __init kcg_controllers_parse(void)
+{
+	char *list, *cursor, *tok;
+	int i, err = 0;
+
+	list = kstrdup(kcg_controllers, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	cursor = list;
+	while (!err && (tok = strsep(&cursor, ",")) != NULL) {
+		if (!*tok)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(kcg_controller_names); i++)
+			if (!strcmp(tok, kcg_controller_names[i]))
+				break;
+		if (i == ARRAY_SIZE(kcg_controller_names)) {
+			pr_err("controllers=%s: unknown controller %s\n", kcg_controllers, tok);
+			err = -EINVAL;
+		} else {
+			kcg_controllers_wanted |= BIT(i);
+		}
+	}
+	kfree(list);
+	return err;
+}
+
+/* The set of kcg's controllers named in a controller file's text. */
+static unsigned int kcg_controllers_in(const struct path *dir, const char *file)
+{
+	unsigned int mask = 0;
+	char buf[256], *cursor, *tok;
+	int i;
+
+	if (kcg_cg_read(dir, file, buf, sizeof(buf)) <= 0)
+		return 0;
+	cursor = strim(buf);
+	while ((tok = strsep(&cursor, " ")) != NULL)
+		for (i = 0; i < ARRAY_SIZE(kcg_controller_names); i++)
+			if (!strcmp(tok, kcg_controller_names[i]))
+				mask |= BIT(i);
+	return mask;
+}
+
+static int kcg_controllers_write(const struct path *dir, unsigned int mask, char sign)
+{
+	char buf[64] = "";
+	int i, len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(kcg_controller_names); i++)
+		if (mask & BIT(i))
+			len += scnprintf(buf + len, sizeof(buf) - len, "%c%s ", sign,
+					 kcg_controller_names[i]);
+	return len ? kcg_cg_write(dir, "cgroup.subtree_control", buf) : 0;
+}
+
+/*
+ * Make kcg's controllers available to DIR's children: those the kernel
+ * offers at DIR and that are not on yet. Returns the set it turned on (to
+ * be given back to kcg_cg_disable_controllers()) or a negative errno; EBUSY
+ * means DIR holds tasks itself (cgroup v2: no internal tasks).
+ */
+int kcg_cg_enable_controllers(const struct path *dir)
+{
+	unsigned int missing;
+	int err;
+
+	missing = kcg_controllers_wanted & kcg_controllers_in(dir, "cgroup.controllers") &
+		  ~kcg_controllers_in(dir, "cgroup.subtree_control");
+	err = kcg_controllers_write(dir, missing, '+');
+	return err ?: missing;
+}
+
+/* The kcg controllers on in DIR's subtree_control: after a reload, kcg's. */
+unsigned int kcg_cg_enabled_controllers(const struct path *dir)
+{
+	return kcg_controllers_wanted & kcg_controllers_in(dir, "cgroup.subtree_control");
+}
+
+/*
+ * A cgroup with controllers in its subtree_control holds no tasks, even
+ * once its last child is gone: turn off again what kcg turned on, so that
+ * it can take tasks as before. Best effort.
+ */
+void kcg_cg_disable_controllers(const struct path *dir, unsigned int mask)
+{
+	kcg_controllers_write(dir, mask, '-');
+}
+
+/*
+ * The pids controller's counters of a cgroup, read from its private state
+ * (see compat.h): pids.current, which counts the whole subtree, and the
+ * pids.events "max" count of refused forks. False without the controller.
+ */
+bool kcg_pids_read(struct cgroup *cgrp, s64 *tasks, s64 *refused)
+{
+	struct cgroup_subsys_state *css;
+	struct kcg_pids_css *pids;
+
+	rcu_read_lock();
+	css = rcu_dereference(cgrp->subsys[pids_cgrp_id]);
+	if (css) {
+		pids = container_of(css, struct kcg_pids_css, css);
+		*tasks = atomic64_read(&pids->counter);
+		*refused = atomic64_read(&pids->events_max);
+	}
+	rcu_read_unlock();
+	return css;
+}
+
 int __init kcg_cgroup_init(void)
 {
+	int err = kcg_controllers_parse();
+
+	if (err)
+		return err;
 	kcg_cred = prepare_kernel_cred(&init_task);
 	if (!kcg_cred)
 		return -ENOMEM;
@@ -311,61 +480,4 @@ void kcg_cgroup_exit(void)
 {
 	kern_unmount(kcg_mnt);
 	put_cred(kcg_cred);
-}
-
-/*
- * Make the controllers kcg uses available to DIR's children. Only those the
- * kernel offers at DIR are asked for, since one unknown name fails the write.
- * EBUSY means DIR holds tasks itself (cgroup v2: no internal tasks).
- */
-int kcg_cg_enable_controllers(const char *dir)
-{
-	static const char * const wanted[] = { "cpu", "cpuset", "io", "memory", "pids" };
-	char avail[256], enable[64] = "";
-	char *cursor, *tok;
-	ssize_t len;
-	int i;
-
-	len = kcg_cg_read(dir, "cgroup.controllers", avail, sizeof(avail));
-	if (len < 0)
-		return len;
-	cursor = strim(avail);
-	while ((tok = strsep(&cursor, " ")) != NULL) {
-		for (i = 0; i < ARRAY_SIZE(wanted); i++) {
-			if (strcmp(tok, wanted[i]))
-				continue;
-			strlcat(enable, "+", sizeof(enable));
-			strlcat(enable, tok, sizeof(enable));
-			strlcat(enable, " ", sizeof(enable));
-		}
-	}
-	if (!enable[0])
-		return 0;
-	return kcg_cg_write(dir, "cgroup.subtree_control", enable);
-}
-
-/*
- * A cgroup with controllers in its subtree_control holds no tasks, even
- * once its last child is gone: turn them off again when a group is left
- * without children, so that it can take tasks as before. Best effort.
- */
-void kcg_cg_disable_controllers(const char *dir)
-{
-	char enabled[256], disable[64] = "";
-	char *cursor, *tok;
-	ssize_t len;
-
-	len = kcg_cg_read(dir, "cgroup.subtree_control", enabled, sizeof(enabled));
-	if (len <= 0)
-		return;
-	cursor = strim(enabled);
-	while ((tok = strsep(&cursor, " ")) != NULL) {
-		if (!*tok)
-			continue;
-		strlcat(disable, "-", sizeof(disable));
-		strlcat(disable, tok, sizeof(disable));
-		strlcat(disable, " ", sizeof(disable));
-	}
-	if (disable[0])
-		kcg_cg_write(dir, "cgroup.subtree_control", disable);
 }

@@ -214,6 +214,16 @@ void kcg_probe_frozen(void *data, struct cgroup *cgrp, const char *path, int val
 	kcg_event_cgroup(val ? KCG_EVENT_TYPE_FROZEN : KCG_EVENT_TYPE_THAWED, cgrp);
 }
 
+/*
+ * A cgroup is being removed, by kcg's delete or behind its back: a group's
+ * is destroyed now, and leaves the registry soon after.
+ */
+void kcg_probe_rmdir(void *data, struct cgroup *cgrp, const char *path)
+{
+	kcg_event_cgroup(KCG_EVENT_TYPE_DESTROYED, cgrp);
+	kcg_stale_check(cgrp);
+}
+
 /* The OOM killer picked task: exact, with the victim, for global and memcg OOM. */
 void kcg_probe_oom_victim(void *data, struct task_struct *task, uid_t uid)
 {
@@ -467,17 +477,13 @@ static void kcg_sample(struct work_struct *work)
 /* Check the pids.events mirror against the file once, as for pids.current. */
 static void kcg_pids_events_check(void)
 {
-	struct cgroup *cgrp = kcg_cg_get(kcg_root);
 	s64 file, tasks, refused;
 	char buf[64];
 
-	if (IS_ERR(cgrp))
-		return;
-	if (kcg_cg_read(kcg_root, "pids.events", buf, sizeof(buf)) > 0 &&
+	if (kcg_cg_read(&kcg_root_dir, "pids.events", buf, sizeof(buf)) > 0 &&
 	    sscanf(buf, "max %lld", &file) == 1 &&
-	    kcg_pids_read(cgrp, &tasks, &refused))
+	    kcg_pids_read(kcg_root_cgrp, &tasks, &refused))
 		kcg_pids_events_ok = file == refused;
-	cgroup_put(cgrp);
 	if (!kcg_pids_events_ok)
 		pr_warn("pids.events layout not recognised: no pids-max events\n");
 }

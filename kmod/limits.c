@@ -86,7 +86,7 @@ static int kcg_apply_cpu_max(struct kcg_group *group, struct nlattr **tb,
 		kcg_format_u64(quota_text, sizeof(quota_text), nla_get_u64(quota), true);
 	} else {
 		/* cpu.max takes "QUOTA [PERIOD]": keep the quota in force. */
-		err = kcg_cg_read(group->path, "cpu.max", buf, sizeof(buf));
+		err = kcg_cg_read(&group->dir, "cpu.max", buf, sizeof(buf));
 		if (err < 0) {
 			NL_SET_ERR_MSG_ATTR(extack, period,
 					    "cpu.max: cannot read the current quota");
@@ -98,7 +98,7 @@ static int kcg_apply_cpu_max(struct kcg_group *group, struct nlattr **tb,
 		snprintf(buf, sizeof(buf), "%s %llu", quota_text, nla_get_u64(period));
 	else
 		strscpy(buf, quota_text, sizeof(buf));
-	err = kcg_cg_write(group->path, "cpu.max", buf);
+	err = kcg_cg_write(&group->dir, "cpu.max", buf);
 	if (err)
 		NL_SET_ERR_MSG_ATTR(extack, quota ?: period,
 				    "cpu.max: the kernel rejected the quota or period");
@@ -130,7 +130,7 @@ static int kcg_apply_io_max(struct kcg_group *group, const struct nlattr *nest,
 		kcg_format_u64(value, sizeof(value), nla_get_u64(attr), true);
 		len += snprintf(buf + len, sizeof(buf) - len, " %s=%s", keys[i], value);
 	}
-	err = kcg_cg_write(group->path, "io.max", buf);
+	err = kcg_cg_write(&group->dir, "io.max", buf);
 	if (err == -ENODEV)
 		NL_SET_ERR_MSG_ATTR(extack, nest, "io.max: no such block device");
 	else if (err)
@@ -164,7 +164,7 @@ int kcg_limits_apply(struct kcg_group *group, const struct nlattr *limits,
 			continue;
 		kcg_format_u64(buf, sizeof(buf), limit->attr == KCG_A_LIMITS_CPU_WEIGHT ?
 			       nla_get_u32(attr) : nla_get_u64(attr), limit->max_ok);
-		err = kcg_cg_write(group->path, limit->file, buf);
+		err = kcg_cg_write(&group->dir, limit->file, buf);
 		if (err) {
 			kcg_extack(extack, attr, limit->rejected);
 			return err;
@@ -173,7 +173,7 @@ int kcg_limits_apply(struct kcg_group *group, const struct nlattr *limits,
 	attr = tb[KCG_A_LIMITS_CPUSET_CPUS];
 	if (attr) {
 		/* An empty write would be refused: a newline resets to "inherit". */
-		err = kcg_cg_write(group->path, "cpuset.cpus",
+		err = kcg_cg_write(&group->dir, "cpuset.cpus",
 				   nla_len(attr) > 1 ? (char *)nla_data(attr) : "\n");
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(extack, attr,
@@ -214,7 +214,7 @@ static int kcg_fill_io_max(struct sk_buff *skb, struct kcg_group *group)
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	len = kcg_cg_read(group->path, "io.max", buf, PAGE_SIZE);
+	len = kcg_cg_read(&group->dir, "io.max", buf, PAGE_SIZE);
 	cursor = buf;
 	while (len > 0 && (line = strsep(&cursor, "\n")) != NULL) {
 		tok = strsep(&line, " ");
@@ -264,7 +264,7 @@ int kcg_limits_fill(struct sk_buff *skb, struct kcg_group *group)
 	if (!nest)
 		return -EMSGSIZE;
 
-	if (kcg_cg_read(group->path, "cpu.max", buf, sizeof(buf)) > 0 &&
+	if (kcg_cg_read(&group->dir, "cpu.max", buf, sizeof(buf)) > 0 &&
 	    sscanf(buf, "%23s %llu", quota, &period) == 2 &&
 	    !kcg_parse_u64(quota, &value)) {
 		if (nla_put_u64_64bit(skb, KCG_A_LIMITS_CPU_MAX_QUOTA, value, KCG_A_LIMITS_PAD) ||
@@ -273,7 +273,7 @@ int kcg_limits_fill(struct sk_buff *skb, struct kcg_group *group)
 	}
 	for (limit = kcg_u64_limits; limit < kcg_u64_limits + ARRAY_SIZE(kcg_u64_limits);
 	     limit++) {
-		if (kcg_cg_read(group->path, limit->file, buf, sizeof(buf)) <= 0 ||
+		if (kcg_cg_read(&group->dir, limit->file, buf, sizeof(buf)) <= 0 ||
 		    kcg_parse_u64(strim(buf), &value))
 			continue;
 		if (limit->attr == KCG_A_LIMITS_CPU_WEIGHT) {
@@ -283,7 +283,7 @@ int kcg_limits_fill(struct sk_buff *skb, struct kcg_group *group)
 			goto nospace;
 		}
 	}
-	if (kcg_cg_read(group->path, "cpuset.cpus", buf, sizeof(buf)) >= 0 &&
+	if (kcg_cg_read(&group->dir, "cpuset.cpus", buf, sizeof(buf)) >= 0 &&
 	    nla_put_string(skb, KCG_A_LIMITS_CPUSET_CPUS, strim(buf)))
 		goto nospace;
 	if (kcg_fill_io_max(skb, group))

@@ -1,19 +1,39 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The group ops of the kcg family: create, get and dump, set, delete,
- * freeze and thaw, kill, attach and adopt. Registry and cgroup work is done
- * under kcg_lock; every failure carries an extack message.
+ * freeze and thaw, kill, attach and adopt. Every failure carries an extack
+ * message. No op holds a lock that other groups' ops need while it works on
+ * cgroupfs or waits: see struct kcg_group for the locks.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cred.h>
 #include <linux/delay.h>
+#include <linux/moduleparam.h>
+#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/user_namespace.h>
 #include <net/genetlink.h>
 
 #include "compat.h"
 #include "kcg.h"
+
+static unsigned int kcg_max_owner_groups = 1000;
+module_param_named(max_owner_groups, kcg_max_owner_groups, uint, 0644);
+MODULE_PARM_DESC(max_owner_groups,
+		 "groups an owner may create below each group an admin gave it (default 1000)");
+
+/* The lock and directory that stand for a group's parent. */
+static struct mutex *kcg_parent_lock(struct kcg_group *parent)
+{
+	return parent ? &parent->lock : &kcg_top_lock;
+}
+
+static const struct path *kcg_parent_dir(struct kcg_group *parent)
+{
+	return parent ? &parent->dir : &kcg_root_dir;
+}
 
 static u32 kcg_group_state(const struct kcg_group *group)
 {
@@ -26,32 +46,45 @@ static u32 kcg_group_state(const struct kcg_group *group)
 	return flags;
 }
 
-static int kcg_group_fill(struct sk_buff *skb, struct kcg_group *group, u32 portid,
-			  u32 seq, int flags, struct netlink_callback *cb)
+static int kcg_group_fill(struct sk_buff *skb, struct kcg_group *group,
+			  const struct kcg_caller *caller, u32 portid, u32 seq, int flags,
+			  struct netlink_callback *cb)
 {
+	char *path;
 	void *hdr;
+	int err = -EMSGSIZE;
 
+	path = kmalloc(PATH_MAX, GFP_KERNEL);
+	if (!path)
+		return -ENOMEM;
+	if (cgroup_path(group->cgrp, path, PATH_MAX) < 0)
+		strscpy(path, "?", PATH_MAX);
 	hdr = genlmsg_put(skb, portid, seq, &kcg_family, flags, KCG_CMD_GROUP_GET);
 	if (!hdr)
-		return -EMSGSIZE;
+		goto out;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u64_64bit(skb, KCG_A_GROUP_ID, group->id, KCG_A_GROUP_PAD) ||
 	    nla_put_string(skb, KCG_A_GROUP_NAME, group->name) ||
 	    (group->parent && nla_put_string(skb, KCG_A_GROUP_PARENT, group->parent->name)) ||
 	    (uid_valid(group->owner) &&
-	     nla_put_u32(skb, KCG_A_GROUP_OWNER, from_kuid(&init_user_ns, group->owner))) ||
+	     nla_put_u32(skb, KCG_A_GROUP_OWNER,
+			 from_kuid_munged(caller->user_ns, group->owner))) ||
 	    nla_put_u32(skb, KCG_A_GROUP_FLAGS, kcg_group_state(group)) ||
-	    nla_put_string(skb, KCG_A_GROUP_CGROUP_PATH, group->path) ||
+	    nla_put_string(skb, KCG_A_GROUP_CGROUP_PATH, path) ||
 	    kcg_limits_fill(skb, group)) {
 		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
+		goto out;
 	}
 	genlmsg_end(skb, hdr);
-	return 0;
+	err = 0;
+out:
+	kfree(path);
+	return err;
 }
 
-static int kcg_group_reply(struct kcg_group *group, struct genl_info *info)
+static int kcg_group_reply(struct kcg_group *group, const struct kcg_caller *caller,
+			   struct genl_info *info)
 {
 	struct sk_buff *msg;
 	int err;
@@ -59,7 +92,7 @@ static int kcg_group_reply(struct kcg_group *group, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = kcg_group_fill(msg, group, info->snd_portid, info->snd_seq, 0, NULL);
+	err = kcg_group_fill(msg, group, caller, info->snd_portid, info->snd_seq, 0, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		NL_SET_ERR_MSG(info->extack, "reply does not fit in a message");
@@ -70,135 +103,208 @@ static int kcg_group_reply(struct kcg_group *group, struct genl_info *info)
 
 /*
  * Ops that change a group answer with it only when asked (NLM_F_ECHO), as
- * rtnetlink does: reading the limits back costs a file read per limit.
+ * rtnetlink does. The change is made by then: a reply that cannot be sent
+ * is not the op's failure, or a retry would meet EEXIST.
  */
-static int kcg_group_echo(struct kcg_group *group, struct genl_info *info)
+static void kcg_group_echo(struct kcg_group *group, const struct kcg_caller *caller,
+			   struct genl_info *info)
 {
-	if (!(info->nlhdr->nlmsg_flags & NLM_F_ECHO))
-		return 0;
-	return kcg_group_reply(group, info);
+	if (info->nlhdr->nlmsg_flags & NLM_F_ECHO)
+		kcg_group_reply(group, caller, info);
+}
+
+/* Is the group an owner works below full? Admins are not counted. */
+static bool kcg_owner_full(const struct kcg_caller *caller, struct kcg_group *parent)
+{
+	struct kcg_group *top;
+
+	while (parent && !uid_eq(parent->owner, caller->uid))
+		parent = parent->parent;
+	top = parent ? kcg_owner_top(parent, caller->uid) : NULL;
+	return top && READ_ONCE(top->nr_descendants) >= READ_ONCE(kcg_max_owner_groups);
+}
+
+/* A group given to an owner: the kernel bounds what it holds too. */
+static void kcg_owner_bound(struct kcg_group *group)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%u", READ_ONCE(kcg_max_owner_groups));
+	if (kcg_cg_write(&group->dir, "cgroup.max.descendants", buf))
+		pr_warn("%s: cannot bound cgroup.max.descendants\n", group->name);
+}
+
+/* Everything a create has decided before it touches cgroupfs. */
+struct kcg_create {
+	const char *name, *leaf;
+	struct kcg_group *parent;	/* referenced */
+	kuid_t owner;
+	bool owner_given;
+};
+
+/* Make the cgroup, the group and its limits, under the parent's lock. */
+static int kcg_group_create(struct kcg_create *req, struct genl_info *info,
+			    struct kcg_group **made)
+{
+	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
+	struct kcg_group *parent = req->parent, *group, *existing;
+	bool enabled = false;
+	struct path dir;
+	int err;
+
+	if (parent && !READ_ONCE(parent->registered)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "parent group does not exist");
+		return -ENOENT;
+	}
+	existing = kcg_group_lookup(req->name);
+	if (existing) {
+		kcg_group_put(existing);
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "group already exists");
+		return -EEXIST;
+	}
+	/* A parent with children has its controllers on already. */
+	if (parent && !parent->nr_children) {
+		err = kcg_cg_enable_controllers(&parent->dir);
+		if (err == -EBUSY)
+			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+					    "parent group has tasks: a group with child groups holds no tasks");
+		else if (err < 0)
+			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+					    "cannot enable controllers in the parent group");
+		if (err < 0)
+			return err;
+		parent->controllers = err;
+		enabled = true;
+	}
+	err = kcg_cg_mkdir(kcg_parent_dir(parent), req->leaf, &dir);
+	if (err) {
+		kcg_extack(info->extack, name_attr,
+			   err == -EEXIST ? "a cgroup of that name exists outside kcg" :
+			   err == -EAGAIN ? "the parent's cgroup.max.descendants is reached" :
+			   "cannot create the cgroup directory");
+		goto disable;
+	}
+	group = kcg_group_new(req->name, parent, &dir, INVALID_UID, 0);
+	if (IS_ERR(group)) {
+		err = PTR_ERR(group);
+		NL_SET_ERR_MSG(info->extack, "cannot set up the new group");
+		goto remove;
+	}
+	err = kcg_group_set_owner(group, req->owner);
+	if (err) {
+		NL_SET_ERR_MSG(info->extack, "cannot record the owner on the cgroup");
+		goto put;
+	}
+	if (req->owner_given && uid_valid(req->owner))
+		kcg_owner_bound(group);
+	err = kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS], info->extack);
+	if (err)
+		goto put;
+	err = kcg_group_register(group);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "cannot register the new group");
+		goto put;
+	}
+	path_put(&dir);
+	*made = group;
+	return 0;
+
+put:
+	kcg_group_put(group);
+remove:
+	/* Atomic create: nothing of a failed group remains. */
+	kcg_cg_rmdir(kcg_parent_dir(parent), &dir);
+	path_put(&dir);
+disable:
+	if (enabled && !parent->nr_children) {
+		kcg_cg_disable_controllers(&parent->dir, parent->controllers);
+		parent->controllers = 0;
+	}
+	return err;
 }
 
 int kcg_group_new_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
-	struct kcg_group *parent = NULL, *group;
+	struct nlattr *owner_attr = info->attrs[KCG_A_GROUP_OWNER];
+	struct kcg_create req = {};
+	struct kcg_group *group = NULL;
 	struct kcg_caller caller;
-	char *name, *leaf, *parent_name = NULL;
-	kuid_t owner;
+	char *parent_name = NULL;
+	struct mutex *lock;	/* the parent's */
+	const char *leaf;
 	int err;
 
 	kcg_caller_init(&caller, skb);
 	if (GENL_REQ_ATTR_CHECK(info, KCG_A_GROUP_NAME))
 		return -EINVAL;
-	name = nla_data(name_attr);
-	err = kcg_name_check(name, name_attr, info->extack);
+	req.name = nla_data(name_attr);
+	err = kcg_name_check(req.name, name_attr, info->extack);
 	if (err)
 		return err;
-	if (info->attrs[KCG_A_GROUP_OWNER] && !caller.admin) {
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KCG_A_GROUP_OWNER],
-				    "setting an owner needs CAP_SYS_ADMIN");
-		return -EPERM;
+	if (owner_attr) {
+		if (!caller.admin) {
+			NL_SET_ERR_MSG_ATTR(info->extack, owner_attr,
+					    "setting an owner needs CAP_SYS_ADMIN");
+			return -EPERM;
+		}
+		req.owner = make_kuid(caller.user_ns, nla_get_u32(owner_attr));
+		if (!uid_valid(req.owner)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, owner_attr,
+					    "owner uid is not mapped in your user namespace");
+			return -EINVAL;
+		}
+		req.owner_given = true;
 	}
-	leaf = strrchr(name, '/');
+	leaf = strrchr(req.name, '/');
+	req.leaf = leaf ? leaf + 1 : req.name;
 	if (leaf) {
-		parent_name = kstrndup(name, leaf - name, GFP_KERNEL);
+		parent_name = kstrndup(req.name, leaf - req.name, GFP_KERNEL);
 		if (!parent_name)
 			return -ENOMEM;
-		leaf++;
-	}
-
-	mutex_lock(&kcg_lock);
-	/* Permission first: a denied create is EPERM, whether or not the name exists. */
-	if (parent_name) {
-		parent = kcg_group_find(parent_name);
-		if (!parent || !kcg_may_see(&caller, parent)) {
-			kcg_extack(info->extack, name_attr,
-				   parent ? "parent group is outside your subtree"
-					  : "parent group does not exist");
-			err = parent ? -EPERM : -ENOENT;
-			goto unlock;
+		req.parent = kcg_group_lookup(parent_name);
+		kfree(parent_name);
+		if (req.parent && !kcg_may_see(&caller, req.parent)) {
+			kcg_group_put(req.parent);
+			req.parent = NULL;
 		}
-		if (parent->flags & KCG_GROUP_FLAG_ADOPTED) {
+		if (!req.parent) {
+			NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "parent group does not exist");
+			return -ENOENT;
+		}
+		err = -EPERM;
+		if (req.parent->flags & KCG_GROUP_FLAG_ADOPTED) {
 			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
 					    "an adopted group takes no child groups");
-			err = -EPERM;
-			goto unlock;
+			goto out;
 		}
 	} else if (!caller.admin) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
 				    "creating a top-level group needs CAP_SYS_ADMIN");
-		err = -EPERM;
-		goto unlock;
+		return -EPERM;
 	}
-	if (kcg_group_find(name)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "group already exists");
-		err = -EEXIST;
-		goto unlock;
+	if (!caller.admin && kcg_owner_full(&caller, req.parent)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "too many groups below this owner's group (max_owner_groups)");
+		err = -ENOSPC;
+		goto out;
 	}
-	owner = parent ? parent->owner : INVALID_UID;
-	if (info->attrs[KCG_A_GROUP_OWNER])
-		owner = make_kuid(&init_user_ns, nla_get_u32(info->attrs[KCG_A_GROUP_OWNER]));
+	if (!req.owner_given)
+		req.owner = req.parent ? req.parent->owner : INVALID_UID;
 
-	/* A parent with children has its controllers on already. */
-	if (parent && !parent->nr_children) {
-		err = kcg_cg_enable_controllers(parent->path);
-		if (err == -EBUSY) {
-			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
-					    "parent group has tasks: a group with child groups holds no tasks");
-			goto unlock;
-		}
-		if (err) {
-			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
-					    "cannot enable controllers in the parent group");
-			goto unlock;
-		}
-	}
-	err = kcg_cg_mkdir(parent ? parent->path : kcg_root, leaf ?: name);
-	if (err) {
-		kcg_extack(info->extack, name_attr,
-			   err == -EEXIST ? "a cgroup of that name exists outside kcg"
-					  : "cannot create the cgroup directory");
-		goto disable;
-	}
-	{
-		char *path = kasprintf(GFP_KERNEL, "%s/%s", parent ? parent->path : kcg_root,
-				       leaf ?: name);
-
-		group = path ? kcg_group_register(name, parent, path, INVALID_UID, 0)
-			     : ERR_PTR(-ENOMEM);
-		kfree(path);
-	}
-	if (IS_ERR(group)) {
-		err = PTR_ERR(group);
-		NL_SET_ERR_MSG(info->extack, "cannot register the new group");
-		goto remove;
-	}
-	err = kcg_group_set_owner(group, owner);
-	if (err) {
-		NL_SET_ERR_MSG(info->extack, "cannot record the owner on the cgroup");
-		goto unregister;
-	}
-	err = kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS], info->extack);
+	lock = kcg_parent_lock(req.parent);
+	err = mutex_lock_killable(lock);
 	if (err)
-		goto unregister;
-	kcg_event_group(KCG_EVENT_TYPE_CREATED, group);
-	err = kcg_group_echo(group, info);
-	mutex_unlock(&kcg_lock);
-	kfree(parent_name);
-	return err;
-
-unregister:
-	kcg_group_unregister(group);
-remove:
-	/* Atomic create: nothing of a failed group remains. */
-	kcg_cg_rmdir(parent ? parent->path : kcg_root, leaf ?: name);
-disable:
-	if (parent && !parent->nr_children)
-		kcg_cg_disable_controllers(parent->path);
-unlock:
-	mutex_unlock(&kcg_lock);
-	kfree(parent_name);
+		goto out;
+	err = kcg_group_create(&req, info, &group);
+	mutex_unlock(lock);
+	if (!err) {
+		kcg_event_group(KCG_EVENT_TYPE_CREATED, group);
+		kcg_group_echo(group, &caller, info);
+		kcg_group_put(group);
+	}
+out:
+	kcg_group_put(req.parent);
 	return err;
 }
 
@@ -210,26 +316,50 @@ int kcg_group_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	kcg_caller_init(&caller, skb);
-	mutex_lock(&kcg_lock);
 	if (id_attr && !info->attrs[KCG_A_GROUP_NAME]) {
-		group = kcg_group_find_id(nla_get_u64(id_attr));
-		if (!group || !kcg_may_see(&caller, group)) {
-			kcg_extack(info->extack, id_attr,
-				   group ? "group is outside your subtree" : "no such group");
-			group = ERR_PTR(group ? -EPERM : -ENOENT);
+		group = kcg_group_lookup_id(nla_get_u64(id_attr));
+		if (group && !kcg_may_see(&caller, group)) {
+			kcg_group_put(group);
+			group = NULL;
+		}
+		if (!group) {
+			NL_SET_ERR_MSG_ATTR(info->extack, id_attr, "no such group");
+			return -ENOENT;
 		}
 	} else {
 		group = kcg_request_group(info, &caller);
+		if (IS_ERR(group))
+			return PTR_ERR(group);
 	}
-	err = IS_ERR(group) ? PTR_ERR(group) : kcg_group_reply(group, info);
-	mutex_unlock(&kcg_lock);
+	err = kcg_group_reply(group, &caller, info);
+	kcg_group_put(group);
 	return err;
+}
+
+int kcg_group_get_dumpstart(struct netlink_callback *cb)
+{
+	return kcg_dump_start(cb, kcg_dump_attrs(cb)[KCG_A_GROUP_PARENT], false);
 }
 
 int kcg_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return kcg_dump_groups(skb, cb, kcg_dump_attrs(cb)[KCG_A_GROUP_PARENT], false,
-			       kcg_group_fill);
+	return kcg_dump_groups(skb, cb, kcg_group_fill);
+}
+
+/*
+ * Lock a group for a change, killably; ENOENT once it left the registry.
+ * The caller already holds the parent's lock when it needs it.
+ */
+static int kcg_group_lock(struct kcg_group *group, struct genl_info *info)
+{
+	if (mutex_lock_killable(&group->lock))
+		return -EINTR;
+	if (!group->registered) {
+		mutex_unlock(&group->lock);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KCG_A_GROUP_NAME], "no such group");
+		return -ENOENT;
+	}
+	return 0;
 }
 
 int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -241,20 +371,23 @@ int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 	kcg_caller_init(&caller, skb);
 	if (GENL_REQ_ATTR_CHECK(info, KCG_A_GROUP_LIMITS))
 		return -EINVAL;
-	mutex_lock(&kcg_lock);
 	group = kcg_request_managed(info, &caller);
-	err = IS_ERR(group) ? PTR_ERR(group)
-			    : kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS],
-					       info->extack);
+	if (IS_ERR(group))
+		return PTR_ERR(group);
+	err = kcg_group_lock(group, info);
+	if (!err) {
+		err = kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS], info->extack);
+		mutex_unlock(&group->lock);
+	}
 	if (!err) {
 		kcg_event_group(KCG_EVENT_TYPE_SET, group);
-		err = kcg_group_echo(group, info);
+		kcg_group_echo(group, &caller, info);
 	}
-	mutex_unlock(&kcg_lock);
+	kcg_group_put(group);
 	return err;
 }
 
-/* Wait for a condition on the group's cgroup, up to timeout_ms. */
+/* Wait, holding no lock, for a condition on the group's cgroup. */
 static bool kcg_wait_for(struct kcg_group *group, bool (*done)(struct kcg_group *),
 			 unsigned int timeout_ms)
 {
@@ -283,84 +416,112 @@ static bool kcg_group_thawed(struct kcg_group *group)
 	return !kcg_group_frozen(group);
 }
 
-int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
+/* Forget an adopted group: its cgroup belongs to someone else. */
+static int kcg_adopted_del(struct kcg_group *group, const struct kcg_caller *caller,
+			   struct genl_info *info)
 {
-	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
-	struct kcg_group *group, *parent;
-	struct kcg_caller caller;
-	const char *leaf;
-	char *dir;
 	int err;
 
-	kcg_caller_init(&caller, skb);
-	mutex_lock(&kcg_lock);
-	group = kcg_request_group(info, &caller);
-	if (IS_ERR(group)) {
-		err = PTR_ERR(group);
-		goto unlock;
+	if (!caller->admin) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KCG_A_GROUP_NAME],
+				    "unregistering an adopted group needs CAP_SYS_ADMIN");
+		return -EPERM;
 	}
-	if (group->flags & KCG_GROUP_FLAG_ADOPTED) {
-		/* Unregister only: the cgroup belongs to someone else. */
-		err = -EPERM;
-		if (!caller.admin) {
-			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
-					    "unregistering an adopted group needs CAP_SYS_ADMIN");
-			goto unlock;
-		}
-		kcg_event_group(KCG_EVENT_TYPE_DESTROYED, group);
-		kcg_group_unregister(group);
-		err = kcg_adopted_save();
-		if (err)
-			NL_SET_ERR_MSG(info->extack, "cannot update the adopted-group record");
-		goto unlock;
-	}
-	if (!kcg_may_manage(&caller, group)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
-				    "only the owner of a group above this one may delete it");
-		err = -EPERM;
-		goto unlock;
-	}
+	mutex_lock(&kcg_top_lock);
+	kcg_event_group(KCG_EVENT_TYPE_DESTROYED, group);
+	kcg_group_unregister(group);
+	err = kcg_adopted_save();
+	mutex_unlock(&kcg_top_lock);
+	if (err)
+		NL_SET_ERR_MSG(info->extack, "cannot update the adopted-group record");
+	return err;
+}
+
+/*
+ * Remove the group's cgroup and the group, under its parent's lock and its
+ * own. The destroyed event comes from the cgroup's removal itself.
+ */
+static int kcg_group_remove(struct kcg_group *group, struct genl_info *info)
+{
+	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
+	struct kcg_group *parent = group->parent;
+	struct mutex *lock = kcg_parent_lock(parent);
+	int err;
+
+	if (mutex_lock_killable(lock))
+		return -EINTR;
+	err = kcg_group_lock(group, info);
+	if (err)
+		goto unlock_parent;
+	err = -EBUSY;
 	if (group->nr_children) {
 		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
 				    "group has child groups; delete them first");
-		err = -EBUSY;
 		goto unlock;
 	}
 	if (!kcg_group_empty(group)) {
-		if (!info->attrs[KCG_A_GROUP_FORCE]) {
-			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
-					    "group has tasks; force kills them first");
-			err = -EBUSY;
-			goto unlock;
-		}
-		err = kcg_cg_write(group->path, "cgroup.kill", "1");
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "group has tasks; force kills them first");
+		goto unlock;
+	}
+	err = kcg_cg_rmdir(kcg_parent_dir(parent), &group->dir);
+	if (err) {
+		kcg_extack(info->extack, name_attr, err == -ENOENT ? "no such group" :
+			   "cannot remove the cgroup directory");
+		goto unlock;
+	}
+	kcg_group_unregister(group);
+	if (parent && !parent->nr_children) {
+		kcg_cg_disable_controllers(&parent->dir, parent->controllers);
+		parent->controllers = 0;
+	}
+unlock:
+	mutex_unlock(&group->lock);
+unlock_parent:
+	mutex_unlock(lock);
+	return err;
+}
+
+int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
+	struct kcg_caller caller;
+	struct kcg_group *group;
+	int err;
+
+	kcg_caller_init(&caller, skb);
+	group = kcg_request_group(info, &caller);
+	if (IS_ERR(group))
+		return PTR_ERR(group);
+	if (group->flags & KCG_GROUP_FLAG_ADOPTED) {
+		err = kcg_adopted_del(group, &caller, info);
+		goto put;
+	}
+	err = -EPERM;
+	if (!kcg_may_manage(&caller, group)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
+				    "only the owner of a group above this one may delete it");
+		goto put;
+	}
+	if (info->attrs[KCG_A_GROUP_FORCE] && !kcg_group_empty(group) &&
+	    !group->nr_children) {
+		/* Kill under the group's lock, wait for the tasks under none. */
+		err = kcg_group_lock(group, info);
+		if (err)
+			goto put;
+		err = kcg_cg_write(&group->dir, "cgroup.kill", "1");
+		mutex_unlock(&group->lock);
 		if (!err && !kcg_wait_for(group, kcg_group_empty, 5000))
 			err = -EBUSY;
 		if (err) {
 			NL_SET_ERR_MSG_ATTR(info->extack, name_attr,
 					    "the group's tasks did not exit after SIGKILL");
-			goto unlock;
+			goto put;
 		}
 	}
-	leaf = strrchr(group->path, '/');
-	dir = kstrndup(group->path, leaf - group->path, GFP_KERNEL);
-	if (!dir) {
-		err = -ENOMEM;
-		goto unlock;
-	}
-	err = kcg_cg_rmdir(dir[0] ? dir : "/", leaf + 1);
-	kfree(dir);
-	if (err) {
-		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "cannot remove the cgroup directory");
-		goto unlock;
-	}
-	parent = group->parent;
-	kcg_event_group(KCG_EVENT_TYPE_DESTROYED, group);
-	kcg_group_unregister(group);
-	if (parent && !parent->nr_children)
-		kcg_cg_disable_controllers(parent->path);
-unlock:
-	mutex_unlock(&kcg_lock);
+	err = kcg_group_remove(group, info);
+put:
+	kcg_group_put(group);
 	return err;
 }
 
@@ -371,23 +532,26 @@ static int kcg_group_freeze(struct sk_buff *skb, struct genl_info *info, bool fr
 	int err;
 
 	kcg_caller_init(&caller, skb);
-	mutex_lock(&kcg_lock);
 	group = kcg_request_managed(info, &caller);
-	if (IS_ERR(group)) {
-		err = PTR_ERR(group);
-		goto unlock;
-	}
-	err = kcg_cg_write(group->path, "cgroup.freeze", freeze ? "1" : "0");
+	if (IS_ERR(group))
+		return PTR_ERR(group);
+	err = kcg_group_lock(group, info);
+	if (err)
+		goto put;
+	err = kcg_cg_write(&group->dir, "cgroup.freeze", freeze ? "1" : "0");
+	mutex_unlock(&group->lock);
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cgroup.freeze: the kernel refused the write");
-		goto unlock;
+		goto put;
 	}
-	/* Freezing completes asynchronously; give it a moment so a following
-	 * get reports the settled state. Not reaching it is not an error.
+	/*
+	 * Freezing completes asynchronously; give it a moment, holding no
+	 * lock, so a following get reports the settled state. Not reaching it
+	 * is not an error.
 	 */
 	kcg_wait_for(group, freeze ? kcg_group_frozen : kcg_group_thawed, 1000);
-unlock:
-	mutex_unlock(&kcg_lock);
+put:
+	kcg_group_put(group);
 	return err;
 }
 
@@ -401,120 +565,45 @@ int kcg_group_thaw_doit(struct sk_buff *skb, struct genl_info *info)
 	return kcg_group_freeze(skb, info, false);
 }
 
-/* Send sig to each process listed in the group's cgroup.procs. */
-static int kcg_signal_procs(struct kcg_group *group, int sig)
+/*
+ * The cgroup at path (from the cgroup2 root, as /proc/PID/cgroup shows it),
+ * held in dir, if it may be adopted: decided on the cgroup itself, however
+ * the path is spelt.
+ */
+static int kcg_adopt_resolve(const char *path, struct path *dir, struct genl_info *info)
 {
-	char *buf, *cursor, *line;
-	struct pid *pid;
-	ssize_t len;
-	int nr;
-
-	buf = kvmalloc(64 * 1024, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = kcg_cg_read(group->path, "cgroup.procs", buf, 64 * 1024);
-	cursor = buf;
-	while (len > 0 && (line = strsep(&cursor, "\n")) != NULL) {
-		if (kstrtoint(line, 10, &nr))
-			continue;
-		pid = find_get_pid(nr);
-		if (!pid)
-			continue;
-		/* Permission was decided on the group: managers signal its tasks. */
-		kill_pid(pid, sig, 1);
-		put_pid(pid);
-	}
-	kvfree(buf);
-	return len < 0 ? len : 0;
-}
-
-int kcg_group_kill_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct nlattr *sig_attr = info->attrs[KCG_A_GROUP_SIGNAL];
-	int sig = sig_attr ? nla_get_u32(sig_attr) : SIGKILL;
-	struct kcg_group *group, *below;
-	struct kcg_caller caller;
-	unsigned long id;
+	struct nlattr *path_attr = info->attrs[KCG_A_GROUP_CGROUP_PATH];
+	struct cgroup *cgrp;
+	const char *msg = NULL;
 	int err;
 
-	kcg_caller_init(&caller, skb);
-	mutex_lock(&kcg_lock);
-	group = kcg_request_managed(info, &caller);
-	if (IS_ERR(group)) {
-		err = PTR_ERR(group);
-		goto unlock;
-	}
-	if (sig == SIGKILL) {
-		/* cgroup.kill leaves no task behind, forking or not. */
-		err = kcg_cg_write(group->path, "cgroup.kill", "1");
-		if (err)
-			NL_SET_ERR_MSG(info->extack, "cgroup.kill: the kernel refused the write");
-		goto unlock;
-	}
-	err = kcg_signal_procs(group, sig);
-	xa_for_each(&kcg_groups, id, below)
-		if (!err && kcg_group_below(below, group))
-			err = kcg_signal_procs(below, sig);
-	if (err)
-		NL_SET_ERR_MSG(info->extack, "cannot read the group's process list");
-unlock:
-	mutex_unlock(&kcg_lock);
-	return err;
-}
-
-int kcg_task_attach_doit(struct sk_buff *skb, struct genl_info *info)
-{
-	struct kcg_caller caller;
-	struct kcg_group *group;
-	struct nlattr *attr;
-	struct pid *pid;
-	char buf[16];
-	int err = 0, rem;
-
-	kcg_caller_init(&caller, skb);
-	if (GENL_REQ_ATTR_CHECK(info, KCG_A_GROUP_PID))
+	if (path[0] != '/') {
+		NL_SET_ERR_MSG_ATTR(info->extack, path_attr, "cgroup path must be absolute");
 		return -EINVAL;
-	mutex_lock(&kcg_lock);
-	group = kcg_request_group(info, &caller);
-	if (IS_ERR(group)) {
-		err = PTR_ERR(group);
-		goto unlock;
 	}
-	if (group->flags & KCG_GROUP_FLAG_ADOPTED) {
-		NL_SET_ERR_MSG(info->extack, "an adopted group is only accounted, never changed");
-		err = -EPERM;
-		goto unlock;
+	err = kcg_cg_open_dir(NULL, path, dir);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, path_attr, "no such cgroup");
+		return err == -ENOTDIR ? -ENOENT : err;
 	}
-	/* Check every process before moving any. */
-	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(attr) != KCG_A_GROUP_PID)
-			continue;
-		pid = find_get_pid(nla_get_u32(attr));
-		/* As kill(pid, 0): the caller must be allowed to signal it. */
-		err = pid ? kill_pid(pid, 0, 0) : -ESRCH;
-		put_pid(pid);
-		if (err) {
-			kcg_extack(info->extack, attr,
-				   err == -ESRCH ? "no such process" :
-				   "not allowed to move a process you could not signal");
-			goto unlock;
-		}
+	cgrp = kcg_cg_of(dir);
+	if (IS_ERR(cgrp)) {
+		msg = "no such cgroup";
+		err = -ENOENT;
+	} else if (!cgroup_parent(cgrp)) {
+		/* It holds every task; the probes skip it without a lookup. */
+		msg = "the root cgroup cannot be adopted";
+		err = -EINVAL;
+	} else if (cgroup_is_descendant(cgrp, kcg_root_cgrp)) {
+		msg = "the kcg root and the cgroups below it are groups already";
+		err = -EINVAL;
 	}
-	nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
-		if (nla_type(attr) != KCG_A_GROUP_PID)
-			continue;
-		snprintf(buf, sizeof(buf), "%u", nla_get_u32(attr));
-		err = kcg_cg_write(group->path, "cgroup.procs", buf);
-		if (err) {
-			kcg_extack(info->extack, attr,
-				   err == -EBUSY ? "a group with child groups holds no tasks" :
-				   err == -ESRCH ? "no such process" :
-				   "the kernel refused to move the process");
-			goto unlock;
-		}
+	if (!IS_ERR(cgrp))
+		cgroup_put(cgrp);
+	if (err) {
+		kcg_extack(info->extack, path_attr, msg);
+		path_put(dir);
 	}
-unlock:
-	mutex_unlock(&kcg_lock);
 	return err;
 }
 
@@ -522,10 +611,10 @@ int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *name_attr = info->attrs[KCG_A_GROUP_NAME];
 	struct nlattr *path_attr = info->attrs[KCG_A_GROUP_CGROUP_PATH];
+	struct kcg_group *group, *existing;
 	struct kcg_caller caller;
-	struct kcg_group *group;
-	size_t root_len = strlen(kcg_root);
-	const char *name, *path;
+	const char *name;
+	struct path dir;
 	int err;
 
 	kcg_caller_init(&caller, skb);
@@ -537,7 +626,6 @@ int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EPERM;
 	}
 	name = nla_data(name_attr);
-	path = nla_data(path_attr);
 	err = kcg_name_check(name, name_attr, info->extack);
 	if (err)
 		return err;
@@ -546,46 +634,46 @@ int kcg_group_adopt_doit(struct sk_buff *skb, struct genl_info *info)
 				    "an adopted group is top-level: its name has one level");
 		return -EINVAL;
 	}
-	if (path[0] != '/' || strstr(path, "/..") || strstr(path, "//")) {
-		NL_SET_ERR_MSG_ATTR(info->extack, path_attr,
-				    "cgroup path must be absolute, without '..' or '//'");
-		return -EINVAL;
-	}
-	if (!path[1]) {
-		/* It holds every task; the probes skip it without a lookup. */
-		NL_SET_ERR_MSG_ATTR(info->extack, path_attr, "the root cgroup cannot be adopted");
-		return -EINVAL;
-	}
-	if (!strncmp(path, kcg_root, root_len) && (!path[root_len] || path[root_len] == '/')) {
-		NL_SET_ERR_MSG_ATTR(info->extack, path_attr,
-				    "cgroups below the kcg root are groups already");
-		return -EINVAL;
-	}
+	err = kcg_adopt_resolve(nla_data(path_attr), &dir, info);
+	if (err)
+		return err;
 
-	mutex_lock(&kcg_lock);
-	if (kcg_group_find(name)) {
+	mutex_lock(&kcg_top_lock);
+	existing = kcg_group_lookup(name);
+	if (existing) {
+		kcg_group_put(existing);
 		NL_SET_ERR_MSG_ATTR(info->extack, name_attr, "group already exists");
 		err = -EEXIST;
 		goto unlock;
 	}
-	group = kcg_group_register(name, NULL, path, INVALID_UID, KCG_GROUP_FLAG_ADOPTED);
+	group = kcg_group_new(name, NULL, &dir, INVALID_UID, KCG_GROUP_FLAG_ADOPTED);
 	if (IS_ERR(group)) {
 		err = PTR_ERR(group);
-		kcg_extack(info->extack, path_attr,
-			   err == -EEXIST ? "that cgroup is already a group" :
-			   err == -ENOENT || err == -ENOTDIR ? "no such cgroup" :
-			   "cannot adopt that cgroup");
+		NL_SET_ERR_MSG_ATTR(info->extack, path_attr, "cannot adopt that cgroup");
 		goto unlock;
+	}
+	err = kcg_group_register(group);
+	if (err) {
+		NL_SET_ERR_MSG_ATTR(info->extack, path_attr, "that cgroup is already a group");
+		goto put;
 	}
 	err = kcg_adopted_save();
 	if (err) {
 		NL_SET_ERR_MSG(info->extack, "cannot record the adopted group");
 		kcg_group_unregister(group);
-		goto unlock;
+		goto put;
 	}
+	mutex_unlock(&kcg_top_lock);
 	kcg_event_group(KCG_EVENT_TYPE_CREATED, group);
-	err = kcg_group_echo(group, info);
+	kcg_group_echo(group, &caller, info);
+	kcg_group_put(group);
+	path_put(&dir);
+	return 0;
+
+put:
+	kcg_group_put(group);
 unlock:
-	mutex_unlock(&kcg_lock);
+	mutex_unlock(&kcg_top_lock);
+	path_put(&dir);
 	return err;
 }

@@ -46,27 +46,6 @@ static bool kcg_memory_read(struct kcg_group *group, struct kcg_memory *mem)
 	return true;
 }
 
-/*
- * The pids controller's counters of a cgroup, read from its private state
- * (see compat.h): pids.current, which counts the whole subtree, and the
- * pids.events "max" count of refused forks. False without the controller.
- */
-bool kcg_pids_read(struct cgroup *cgrp, s64 *tasks, s64 *refused)
-{
-	struct cgroup_subsys_state *css;
-	struct kcg_pids_css *pids;
-
-	rcu_read_lock();
-	css = rcu_dereference(cgrp->subsys[pids_cgrp_id]);
-	if (css) {
-		pids = container_of(css, struct kcg_pids_css, css);
-		*tasks = atomic64_read(&pids->counter);
-		*refused = atomic64_read(&pids->events_max);
-	}
-	rcu_read_unlock();
-	return css;
-}
-
 /* pids.current of a cgroup (its whole subtree), or -1 without the controller. */
 static s64 kcg_pids_current(struct cgroup *cgrp)
 {
@@ -78,21 +57,17 @@ static s64 kcg_pids_current(struct cgroup *cgrp)
 /* Check once that the counter read above is the one pids.current prints. */
 void kcg_tasks_check(void)
 {
-	struct cgroup *cgrp = kcg_cg_get(kcg_root);
 	char buf[32];
 	int tries;
 	s64 file;
 
-	if (IS_ERR(cgrp))
-		return;
 	/* Tasks may fork in between; three equal readings in a row will do. */
 	for (tries = 0; tries < 3 && !kcg_tasks_ok; tries++) {
-		if (kcg_cg_read(kcg_root, "pids.current", buf, sizeof(buf)) <= 0 ||
+		if (kcg_cg_read(&kcg_root_dir, "pids.current", buf, sizeof(buf)) <= 0 ||
 		    kstrtos64(strim(buf), 10, &file))
 			break;
-		kcg_tasks_ok = file == kcg_pids_current(cgrp);
+		kcg_tasks_ok = file == kcg_pids_current(kcg_root_cgrp);
 	}
-	cgroup_put(cgrp);
 	if (!kcg_tasks_ok)
 		pr_warn("pids counter layout not recognised: task counts will be absent\n");
 }
@@ -136,18 +111,19 @@ static int kcg_counters_put(struct sk_buff *skb, int type, const struct kcg_stat
 }
 
 /* Add the counters of every group below group into total. */
-static void kcg_stats_add_below(const struct kcg_group *group, struct kcg_stats *total)
+static void kcg_stats_add_below(struct kcg_group *group, struct kcg_stats *total)
 {
-	const struct kcg_group *child;
+	struct kcg_group *pos = group;
 
-	list_for_each_entry(child, &group->children, sibling) {
-		kcg_stats_add(child, total);
-		kcg_stats_add_below(child, total);
-	}
+	rcu_read_lock();
+	while ((pos = kcg_subtree_next(pos, group)) != NULL)
+		kcg_stats_add(pos, total);
+	rcu_read_unlock();
 }
 
-static int kcg_stats_fill(struct sk_buff *skb, struct kcg_group *group, u32 portid,
-			  u32 seq, int flags, struct netlink_callback *cb)
+static int kcg_stats_fill(struct sk_buff *skb, struct kcg_group *group,
+			  const struct kcg_caller *caller, u32 portid, u32 seq, int flags,
+			  struct netlink_callback *cb)
 {
 	struct kcg_stats own = {}, total;
 	struct kcg_memory mem, *memp = NULL;
@@ -171,8 +147,10 @@ static int kcg_stats_fill(struct sk_buff *skb, struct kcg_group *group, u32 port
 	if (tasks >= 0) {
 		/* pids.current counts the subtree: take the child groups out. */
 		own_tasks = tasks;
-		list_for_each_entry(child, &group->children, sibling)
+		rcu_read_lock();
+		list_for_each_entry_rcu(child, &group->children, sibling)
 			own_tasks -= max_t(s64, kcg_pids_current(child->cgrp), 0);
+		rcu_read_unlock();
 		own_tasks = max_t(s64, own_tasks, 0);
 	}
 
@@ -197,14 +175,14 @@ int kcg_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	kcg_caller_init(&caller, skb);
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	mutex_lock(&kcg_lock);
 	group = kcg_request_group(info, &caller);
-	err = IS_ERR(group) ? PTR_ERR(group)
-			    : kcg_stats_fill(msg, group, info->snd_portid, info->snd_seq, 0, NULL);
-	mutex_unlock(&kcg_lock);
+	if (IS_ERR(group))
+		return PTR_ERR(group);
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	err = msg ? kcg_stats_fill(msg, group, &caller, info->snd_portid, info->snd_seq, 0,
+				   NULL)
+		  : -ENOMEM;
+	kcg_group_put(group);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -212,8 +190,12 @@ int kcg_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+int kcg_stats_get_dumpstart(struct netlink_callback *cb)
+{
+	return kcg_dump_start(cb, kcg_dump_attrs(cb)[KCG_A_STATS_NAME], true);
+}
+
 int kcg_stats_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	return kcg_dump_groups(skb, cb, kcg_dump_attrs(cb)[KCG_A_STATS_NAME], true,
-			       kcg_stats_fill);
+	return kcg_dump_groups(skb, cb, kcg_stats_fill);
 }

@@ -240,6 +240,7 @@ static struct kcg_probe {
 	{ "sched_process_exit", kcg_probe_exit },
 	{ "cgroup_notify_populated", kcg_probe_populated },
 	{ "cgroup_notify_frozen", kcg_probe_frozen },
+	{ "cgroup_rmdir", kcg_probe_rmdir },
 	{ "mark_victim", kcg_probe_oom_victim },
 };
 
@@ -274,6 +275,7 @@ int __init kcg_probes_init(void)
 	check_trace_callback_type_sched_process_exit(kcg_probe_exit);
 	check_trace_callback_type_cgroup_notify_populated(kcg_probe_populated);
 	check_trace_callback_type_cgroup_notify_frozen(kcg_probe_frozen);
+	check_trace_callback_type_cgroup_rmdir(kcg_probe_rmdir);
 	check_trace_callback_type_mark_victim(kcg_probe_oom_victim);
 
 	for_each_kernel_tracepoint(kcg_find_tracepoint, NULL);

@@ -190,7 +190,7 @@ else
 	t_err "--ns net without user, unprivileged, fails with 125" 125 "unshare" \
 		"${unpriv[@]}" kcg run t14/own/box --ns net -- true
 fi
-t_err "uid 1000 cannot run in a group it does not own" 125 "outside your subtree" \
+t_err "uid 1000 cannot run in a group it does not own" 125 "no such group" \
 	"${unpriv[@]}" kcg run t14/r -- true
 
 # all, as root

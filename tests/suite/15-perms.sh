@@ -76,7 +76,7 @@ t_eq "no half-made group after --owner" "$(listed t15/a/y)" 0
 mkdir -p "$CG/t15-adopt"
 t_err "owner may not adopt" 1 "adopting a cgroup needs CAP_SYS_ADMIN" as 1000 kcg adopt /t15-adopt
 t_eq "nothing adopted" "$(listed t15-adopt)" 0
-t_err "owner may not see or create under a root-only group" 1 "outside your subtree" \
+t_err "owner may not see or create under a root-only group (it does not exist for it)" 1 "parent group does not exist" \
 	as 1000 kcg create t15-root/y
 t_eq "no half-made cgroup under t15-root" "$(none t15-root/y)" none
 
@@ -84,7 +84,7 @@ t_eq "no half-made cgroup under t15-root" "$(none t15-root/y)" none
 t_eq "owner lists exactly its subtree" "$(names_as 1000)" "t15 t15/a "
 t_eq "owner shows t15" "$(as 1000 kcg -j show t15 | jq -r .name)" t15
 t_eq "owner shows t15/a" "$(as 1000 kcg -j show t15/a | jq -r .limits.memory_max)" 67108864
-t_err "owner may not show a root-only group" 1 "outside your subtree" as 1000 kcg show t15-root
+t_err "owner may not show a root-only group" 1 "no such group" as 1000 kcg show t15-root
 t_eq "list --tree filters too" "$(as 1000 kcg -j list --tree | jq -r '.[].name' | grep -c '^t15-root')" 0
 
 # Attach, freeze, kill: processes the owner could signal.
@@ -136,26 +136,26 @@ t_eq "t15/s is gone" "$(none t15/s)" none
 t_eq "stranger's list has no t15 group" "$(names_as 2000)" ""
 t_eq "stranger's list is an empty array" "$(as 2000 kcg -j list | jq -c '[.[] | select(.name | startswith("t15"))]')" "[]"
 t_eq "stranger's text list has no t15 group" "$(as 2000 kcg list | grep -c '^ *t15')" 0
-t_err "stranger may not show t15" 1 "outside your subtree" as 2000 kcg show t15
-t_err "stranger may not show t15/a" 1 "outside your subtree" as 2000 kcg show t15/a
-t_err "stranger may not create t15/b" 1 "outside your subtree" as 2000 kcg create t15/b
+t_err "stranger may not show t15" 1 "no such group" as 2000 kcg show t15
+t_err "stranger may not show t15/a" 1 "no such group" as 2000 kcg show t15/a
+t_err "stranger may not create t15/b" 1 "parent group does not exist" as 2000 kcg create t15/b
 t_eq "no half-made t15/b cgroup" "$(none t15/b)" none
 t_eq "no half-made t15/b group" "$(listed t15/b)" 0
-t_err "stranger gets EPERM, not EEXIST, for an existing child name" 1 "outside your subtree" \
+t_err "stranger gets ENOENT, not EEXIST, for an existing child name" 1 "parent group does not exist" \
 	as 2000 kcg create t15/a
 $(unpriv 2000) sleep 1000 &
 his=$!
 pids+=("$his")
 wait_until 10 eval "[ \"\$(stat -c %u /proc/$his)\" = 2000 ]"
-t_err "stranger may not attach, even its own process" 1 "outside your subtree" \
+t_err "stranger may not attach, even its own process" 1 "no such group" \
 	as 2000 kcg attach t15/a "$his"
 t_eq "the stranger's process did not move" "$(grep -c kcg/t15 /proc/$his/cgroup)" 0
-t_err "stranger may not run in t15/a" 125 "outside your subtree" as 2000 kcg run t15/a -- true
-t_err "stranger may not set t15/a" 1 "outside your subtree" as 2000 kcg set t15/a --pids-max 1
+t_err "stranger may not run in t15/a" 125 "no such group" as 2000 kcg run t15/a -- true
+t_err "stranger may not set t15/a" 1 "no such group" as 2000 kcg set t15/a --pids-max 1
 t_eq "pids.max unchanged" "$(cat $CG/kcg/t15/a/pids.max)" 50
-t_err "stranger may not freeze t15/a" 1 "outside your subtree" as 2000 kcg freeze t15/a
-t_err "stranger may not kill t15/a" 1 "outside your subtree" as 2000 kcg kill t15/a
-t_err "stranger may not delete t15/a" 1 "outside your subtree" as 2000 kcg delete t15/a
+t_err "stranger may not freeze t15/a" 1 "no such group" as 2000 kcg freeze t15/a
+t_err "stranger may not kill t15/a" 1 "no such group" as 2000 kcg kill t15/a
+t_err "stranger may not delete t15/a" 1 "no such group" as 2000 kcg delete t15/a
 t_eq "t15/a still exists" "$(test -d $CG/kcg/t15/a && echo yes)" yes
 t_err "stranger may not create a top-level group" 1 "CAP_SYS_ADMIN" as 2000 kcg create t15top
 t_eq "no half-made top-level cgroup" "$(none t15top)" none
