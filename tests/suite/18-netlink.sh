@@ -44,8 +44,11 @@ t_match "kernel rejects a name longer than 255" \
 t_match "set without limits says so" "$("$nl" raw group-set name=t18)" '^error EINVAL'
 t_match "attach without a pid says so" "$("$nl" raw task-attach name=t18)" '^error EINVAL'
 t_match "adopt of a path under the kcg root" "$("$nl" raw group-adopt name=zz cgroup-path=/kcg/t18)" \
-	'^error EINVAL: cgroups below the kcg root are groups already'
-t_match "adopt with '..' in the path" "$("$nl" raw group-adopt name=zz cgroup-path=/a/../kcg)" \
+	'^error EINVAL: the kcg root and the cgroups below it are groups already'
+t_match "adopt of the kcg root spelt with '..'" \
+	"$("$nl" raw group-adopt name=zz cgroup-path=/kcg/t18/../../kcg)" \
+	"^error EINVAL: the kcg root and the cgroups below it are groups already"
+t_match "adopt of a relative path" "$("$nl" raw group-adopt name=zz cgroup-path=kcg)" \
 	"^error EINVAL: cgroup path must be absolute"
 t_match "get by id of a missing group" "$("$nl" raw group-get id=1)" '^error ENOENT: no such group'
 t_eq "get by id finds a group" "$("$nl" raw group-get id="$(stat -c %i $CG/kcg/t18)")" ok
