@@ -9,6 +9,9 @@
  * Family "kcg", version KCG_FAMILY_VERSION. Attributes start at 1. Every op
  * has its own strict policy: unknown attributes are rejected.
  *
+ * The requester is the socket's opener. A group it may not see is ENOENT,
+ * exactly like a name nobody uses.
+ *
  * A group is named by its full path below the module's root, levels joined
  * by '/' ("tenant-a/web"); each level matches [A-Za-z0-9_.-]{1,63} and is
  * not "." or "..". A group's id is the id of its backing cgroup.
@@ -32,6 +35,7 @@
  *	EBUSY while tasks remain, unless FORCE: kill them and wait.
  * KCG_CMD_GROUP_FREEZE, KCG_CMD_GROUP_THAW	do	NAME
  * KCG_CMD_GROUP_KILL	do	NAME, [SIGNAL]	(default SIGKILL)
+ *	Other signals are sent with the requester's own rights.
  * KCG_CMD_TASK_ATTACH	do	NAME, PID+	(pids in the caller's namespace)
  * KCG_CMD_GROUP_ADOPT	do	CGROUP_PATH, NAME	-> group
  *	Accounts an existing cgroup; it is never written to or removed.
