@@ -145,10 +145,13 @@ ssize_t kcg_cg_read(const struct path *dir, const char *name, char *buf, size_t 
 }
 
 /*
- * mkdir NAME in PARENT, and hold the new directory in *child. kernfs leaves
- * the dentry it was given negative, so the child is looked up again.
+ * mkdir NAME in PARENT (child NULL), or rmdir CHILD if it is still PARENT's
+ * entry: a directory renamed, or removed and made again, behind kcg's back
+ * is not the group's any more (ENOENT). Under PARENT's inode lock, as the
+ * module.
  */
-int kcg_cg_mkdir(const struct path *parent, const char *name, struct path *child)
+static int kcg_cg_dirop(const struct path *parent, const char *name,
+			const struct path *child)
 {
 	struct inode *inode = d_inode(parent->dentry);
 	const struct cred *old;
@@ -160,46 +163,40 @@ int kcg_cg_mkdir(const struct path *parent, const char *name, struct path *child
 	if (err)
 		goto out;
 	inode_lock_nested(inode, I_MUTEX_PARENT);
-	dentry = lookup_one_len(name, parent->dentry, strlen(name));
-	if (IS_ERR(dentry)) {
-		err = PTR_ERR(dentry);
+	if (child) {
+		dentry = child->dentry;
+		if (dentry->d_parent != parent->dentry || d_unhashed(dentry) ||
+		    d_is_negative(dentry))
+			err = -ENOENT;
+		else
+			err = vfs_rmdir(KCG_NOP_IDMAP, inode, dentry);
 	} else {
-		err = vfs_mkdir(KCG_NOP_IDMAP, inode, dentry, 0755);
-		dput(dentry);
+		dentry = lookup_one_len(name, parent->dentry, strlen(name));
+		err = PTR_ERR_OR_ZERO(dentry);
+		if (!err) {
+			err = vfs_mkdir(KCG_NOP_IDMAP, inode, dentry, 0755);
+			dput(dentry);
+		}
 	}
 	inode_unlock(inode);
 	mnt_drop_write(parent->mnt);
 out:
 	revert_creds(old);
-	return err ?: kcg_cg_open_dir(parent, name, child);
+	return err;
 }
 
 /*
- * rmdir the directory held in *child, if it is still PARENT's entry of that
- * name: a directory renamed, or removed and made again, behind kcg's back
- * is not the group's any more (ENOENT).
+ * mkdir NAME in PARENT, and hold the new directory in *child. kernfs leaves
+ * the dentry it was given negative, so the child is looked up again.
  */
+int kcg_cg_mkdir(const struct path *parent, const char *name, struct path *child)
+{
+	return kcg_cg_dirop(parent, name, NULL) ?: kcg_cg_open_dir(parent, name, child);
+}
+
 int kcg_cg_rmdir(const struct path *parent, const struct path *child)
 {
-	struct inode *inode = d_inode(parent->dentry);
-	struct dentry *dentry = child->dentry;
-	const struct cred *old;
-	int err;
-
-	old = override_creds(kcg_cred);
-	err = mnt_want_write(parent->mnt);
-	if (err)
-		goto out;
-	inode_lock_nested(inode, I_MUTEX_PARENT);
-	if (dentry->d_parent != parent->dentry || d_unhashed(dentry) || d_is_negative(dentry))
-		err = -ENOENT;
-	else
-		err = vfs_rmdir(KCG_NOP_IDMAP, inode, dentry);
-	inode_unlock(inode);
-	mnt_drop_write(parent->mnt);
-out:
-	revert_creds(old);
-	return err;
+	return kcg_cg_dirop(parent, NULL, child);
 }
 
 /*
