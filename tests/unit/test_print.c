@@ -38,11 +38,11 @@ static void record(FILE *f, bool json, bool pretty)
 int main(void)
 {
 	record(capture(), false, false);
-	CHECK_STR(buf, "web \"a\"\\\n\x01 tasks 18446744073709551615 delta -5 frozen yes quota max 0,3\n",
-		  "text output uses the formats");
+	CHECK_STR(buf, "web \"a\"\\\\\\x0a\\x01 tasks 18446744073709551615 delta -5 frozen yes quota max 0,3\n",
+		  "text output uses the formats, strings escaped");
 
 	record(capture(), true, false);
-	CHECK_STR(buf, "{\"name\":\"web \\\"a\\\"\\\\\\n\\u0001\",\"tasks\":18446744073709551615,"
+	CHECK_STR(buf, "{\"name\":\"web \\\"a\\\"\\\\\\u000a\\u0001\",\"tasks\":18446744073709551615,"
 		  "\"delta\":-5,\"frozen\":true,\"quota\":null,\"cpus\":[0,3],\"empty\":{}}\n",
 		  "JSON output escapes strings and keeps u64 exact");
 

@@ -9,6 +9,11 @@
 
 /* Open the module's netlink family, or explain to stderr why not. */
 struct kcg *cli_connect(void);
+/*
+ * "kcg: MESSAGE" and a newline on stderr, MESSAGE escaped as text output is
+ * (it carries arguments and the module's words). Every diagnostic uses it.
+ */
+void cli_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One-line error on stderr: "kcg: WHAT: <extack message or strerror>". Returns 1. */
 int cli_error(struct kcg *k, int err, const char *what);
 /* The same for an operation on a group: "kcg: COMMAND NAME: ...". Returns 1. */

@@ -126,7 +126,7 @@ static void print_group(enum layout layout, const struct kcg_group *g, const cha
 	print_open_object(NULL);
 	print_string("name", FIELD(layout, "name        %s\n", NULL), kcg_group_name(g));
 	if (layout == LAYOUT_LIST)
-		print_text("%s", label);
+		print_text_string("%s", label);
 	print_u64("id", FIELD(layout, "id          %" PRIu64 "\n", " id %" PRIu64), kcg_group_id(g));
 	if (parent)
 		print_string("parent", FIELD(layout, "parent      %s\n", NULL), parent);

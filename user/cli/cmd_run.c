@@ -115,7 +115,7 @@ static int wait_exit_status(pid_t pid)
 /* In the child: report a setup failure and leave. */
 static void __attribute__((noreturn)) child_fail(const struct run_options *o, const char *what)
 {
-	fprintf(stderr, "kcg: run %s: %s: %s\n", o->name, what, strerror(errno));
+	cli_message("run %s: %s: %s", o->name, what, strerror(errno));
 	_exit(EXIT_KCG_FAILED);
 }
 
@@ -172,7 +172,7 @@ static void bring_up_loopback(const struct run_options *o)
 /* In the child, already in the group: namespaces, then exec. Never returns. */
 static void __attribute__((noreturn)) run_command(const struct run_options *o)
 {
-	int others = o->namespaces & ~CLONE_NEWUSER;
+	int others = o->namespaces & ~CLONE_NEWUSER, exec_errno;
 
 	/* First, so that the namespaces below belong to it and need no privilege. */
 	if (o->namespaces & CLONE_NEWUSER)
@@ -201,8 +201,10 @@ static void __attribute__((noreturn)) run_command(const struct run_options *o)
 			child_fail(o, "mount /proc");
 	}
 	execvp(o->command[0], o->command);
-	fprintf(stderr, "kcg: run %s: %s: %s\n", o->name, o->command[0], strerror(errno));
-	_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+	/* The message may allocate and so change errno. */
+	exec_errno = errno;
+	cli_message("run %s: %s: %s", o->name, o->command[0], strerror(exec_errno));
+	_exit(exec_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
 /* Fork the child, attach it while it waits, then let it go and wait for it. */

@@ -12,6 +12,7 @@
 #include <linux/kcg.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "parse.h"
 #include "print.h"
 
@@ -74,17 +75,40 @@ struct kcg *cli_connect(void)
 		return NULL;
 	}
 	if (err) {
-		fprintf(stderr, "kcg: cannot open generic netlink: %s\n", strerror(-err));
+		cli_message("cannot open generic netlink: %s", strerror(-err));
 		return NULL;
 	}
 	return k;
+}
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	char *msg;
+
+	fputs("kcg: ", stderr);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		escape_text(stderr, msg);
+		free(msg);
+	} else {
+		escape_text(stderr, fmt);
+	}
+	fputc('\n', stderr);
+}
+
+void cli_message(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
 }
 
 int cli_error(struct kcg *k, int err, const char *what)
 {
 	const char *msg = kcg_errmsg(k);
 
-	fprintf(stderr, "kcg: %s: %s\n", what, msg ? msg : strerror(-err));
+	cli_message("%s: %s", what, msg ? msg : strerror(-err));
 	return 1;
 }
 
@@ -100,11 +124,9 @@ int cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kcg: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return 2;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <linux/kcg.h>
 
+#include "escape.h"
 #include "print.h"
 
 #define MAX_DEPTH 16
@@ -43,20 +44,7 @@ static void newline_indent(void)
 static void json_string(const char *s)
 {
 	fputc('"', pr.out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':  fputs("\\\"", pr.out); break;
-		case '\\': fputs("\\\\", pr.out); break;
-		case '\n': fputs("\\n", pr.out); break;
-		case '\r': fputs("\\r", pr.out); break;
-		case '\t': fputs("\\t", pr.out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(pr.out, "\\u%04x", *p);
-			else
-				fputc(*p, pr.out);
-		}
-	}
+	escape_json(pr.out, s);
 	fputc('"', pr.out);
 }
 
@@ -122,14 +110,57 @@ void print_close_array(void)
 		json_close(']');
 }
 
+/*
+ * fmt around one escaped string: "%s", "%-24s" or "%6s"; a width counts
+ * characters as escape_text() does, not bytes as printf would.
+ */
+static void text_string(const char *fmt, const char *value)
+{
+	for (const char *p = fmt; *p; p++) {
+		bool left = false;
+		size_t width = 0, shown;
+
+		if (*p != '%') {
+			fputc(*p, pr.out);
+			continue;
+		}
+		if (p[1] == '%') {
+			fputc('%', pr.out);
+			p++;
+			continue;
+		}
+		if (p[1] == '-') {
+			left = true;
+			p++;
+		}
+		while (p[1] >= '0' && p[1] <= '9' && width < 1000)
+			width = width * 10 + (size_t)(*++p - '0');
+		/* Anything but 's' here is a caller's bug: the value still shows. */
+		if (p[1] == 's')
+			p++;
+		shown = escape_text(NULL, value);
+		for (size_t i = shown; !left && i < width; i++)
+			fputc(' ', pr.out);
+		escape_text(pr.out, value);
+		for (size_t i = shown; left && i < width; i++)
+			fputc(' ', pr.out);
+	}
+}
+
 void print_string(const char *key, const char *fmt, const char *value)
 {
 	if (pr.json) {
 		json_key(key);
 		json_string(value);
 	} else if (fmt) {
-		fprintf(pr.out, fmt, value);
+		text_string(fmt, value);
 	}
+}
+
+void print_text_string(const char *fmt, const char *value)
+{
+	if (!pr.json)
+		text_string(fmt, value);
 }
 
 void print_u64(const char *key, const char *fmt, uint64_t value)

@@ -21,8 +21,16 @@ void print_close_object(void);
 void print_open_array(const char *key);
 void print_close_array(void);
 
-/* fmt is the text form (printf, one conversion); NULL prints nothing in text. */
+/*
+ * fmt is the text form (printf, one conversion); NULL prints nothing in text.
+ * Strings may be untrusted (comm, cgroup paths, names and messages from the
+ * module): text escapes them (escape_text()) and fmt is literal text around
+ * one "%s", "%-Ns" or "%Ns" only, the width in characters; JSON escapes them
+ * into valid UTF-8 (escape_json()).
+ */
 void print_string(const char *key, const char *fmt, const char *value);
+/* Text only, e.g. a label that JSON carries in another field: escaped as above. */
+void print_text_string(const char *fmt, const char *value);
 void print_u64(const char *key, const char *fmt, uint64_t value);
 void print_s64(const char *key, const char *fmt, int64_t value);
 void print_double(const char *key, const char *fmt, double value);
@@ -58,7 +66,10 @@ char *format_duration(uint64_t ns, char *buf, size_t len);
  */
 char *format_bytes(uint64_t bytes, char *buf, size_t len);
 
-/* Text only: literal text, e.g. separators and newlines. */
+/*
+ * Text only: literal text, e.g. separators and newlines. Not escaped: never
+ * pass untrusted strings, use print_text_string().
+ */
 void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* One record is done: a newline in text, a flush in both (for live output). */
 void print_end_record(void);
