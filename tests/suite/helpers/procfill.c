@@ -49,7 +49,9 @@ static uid_t child_uid = (uid_t)-1;
 static int child_main(void *arg)
 {
 	(void)arg;
-	/* Raw syscalls: glibc's wrappers would try to reach every thread. */
+	/* Raw syscalls: glibc's setxid wrappers signal every thread of the helper,
+	 * whose memory (and so whose thread list) these children share.
+	 */
 	if (child_uid != (uid_t)-1 &&
 	    (syscall(SYS_setgroups, 0, NULL) ||
 	     syscall(SYS_setresgid, child_uid, child_uid, child_uid) ||
@@ -196,7 +198,7 @@ int main(int argc, char **argv)
 	if (cut && fill < FILL_MIN)
 		errx(2, "-c CUT is too small");
 
-	/* Lines of 8 bytes at most: at most fill / 7 + 1 children before the cut. */
+	/* Lines of 7 bytes at least: at most fill / 7 + 1 children before the cut. */
 	nr_stacks = count + (cut ? fill / 7 + 2 : 0);
 	stacks = mmap(NULL, nr_stacks * CHILD_STACK, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -213,22 +215,23 @@ int main(int argc, char **argv)
 
 		base7 = lead * power10(6);
 		base6 = lead * power10(5);
-		if (base7 + fill / 8 >= pid_max) {
+		if (base7 + fill / 8 >= pid_max)
 			errx(2, "pid_max is too low for 7-digit pids: raise /proc/sys/kernel/pid_max");
-		}
 		next7 = base7;
 		next6 = base6;
 		while (bytes < fill) {
 			/* 8-byte lines once the rest is a multiple of 8, 7-byte ones until then. */
-			if ((fill - bytes) % 8 == 0)
-				pid = spawn(next7, &last), next7 = pid + 1;
-			else
-				pid = spawn(next6, &last), next6 = pid + 1;
+			if ((fill - bytes) % 8 == 0) {
+				pid = spawn(next7, &last);
+				next7 = pid + 1;
+			} else {
+				pid = spawn(next6, &last);
+				next6 = pid + 1;
+			}
 			bytes += digits(pid) + 1;
 		}
-		if (bytes != fill) {
+		if (bytes != fill)
 			errx(2, "filler pids did not come out as planned");
-		}
 		/* The longest pid under pid_max that starts with the target's digits. */
 		for (len = 7; len > (int)strlen(text); len--) {
 			long first = target * power10(len - strlen(text));
@@ -236,9 +239,8 @@ int main(int argc, char **argv)
 			if (first + power10(len - strlen(text)) <= pid_max)
 				break;
 		}
-		if (len == (int)strlen(text)) {
+		if (len == (int)strlen(text))
 			errx(2, "no pid under pid_max starts with %s", text);
-		}
 		pid = spawn(target * power10(len - strlen(text)), &last);
 		printf("cut %d\n", pid);
 	}
@@ -249,14 +251,12 @@ int main(int argc, char **argv)
 	}
 	move_self(home);
 	while (atomic_load(&children_ready) < (int)nr_children) {
-		if (waitpid(-1, NULL, WNOHANG) > 0) {
+		if (waitpid(-1, NULL, WNOHANG) > 0)
 			errx(2, "a child could not become uid %u", child_uid);
-		}
 		usleep(10000);
 	}
-	if (cut && !layout_ok(dir, cut, text)) {
+	if (cut && !layout_ok(dir, cut, text))
 		errx(2, "cgroup.procs does not have the planned layout");
-	}
 	printf("ready\n");
 	fflush(stdout);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
