@@ -5,6 +5,7 @@
 #   make                    module for KDIR (the running kernel) and the tools
 #   make install            module (modules_install) and tools into PREFIX
 #   make check              everything, host unit tests, VM suite on 6.1 and 6.12
+#   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
 #   make vm-shell           interactive shell in the VM (KERNEL=6.1|6.12)
@@ -27,7 +28,7 @@ CLI_SRCS := $(wildcard user/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 
-.PHONY: all module tools bench-tools modules install uninstall clean check unit demo bench \
+.PHONY: all module tools bench-tools test-tools modules install uninstall clean check unit demo bench \
 	vm-prep vm-shell dkms-install checkpatch
 
 all: module tools
@@ -57,6 +58,19 @@ bench-tools: $(B)/bench/kcgbench
 $(B)/bench/kcgbench: $(BENCH_SRCS) tests/bench/bench.h $(B)/lib/libkcg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $(BENCH_SRCS) $(B)/lib/libkcg.a $(NL_LIBS) -pthread
+
+# Helpers of the in-VM suite (tests/suite/helpers), into build/test.
+TEST_HELPERS := $(B)/test/procfill $(B)/test/kcglat
+
+test-tools: $(TEST_HELPERS)
+
+$(B)/test/procfill: tests/suite/helpers/procfill.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $<
+
+$(B)/test/kcglat: tests/suite/helpers/kcglat.c $(B)/lib/libkcg.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $< $(B)/lib/libkcg.a $(NL_LIBS)
 
 # kcg.ko for each test kernel, W=1 and sparse, into build/ko/LINE.
 modules:
@@ -101,4 +115,4 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test

@@ -7,6 +7,10 @@
 #   kcgnl.py raw CMD [ATTR=VALUE ...]     one request; prints "ok" or "error ERRNO: MSG"
 #   kcgnl.py create PREFIX N              create PREFIX/g0 .. g(N-1) (PREFIX must exist)
 #   kcgnl.py delete PREFIX N              delete them
+#   kcgnl.py rm NAME...                   delete each NAME in the order given (missing ones skipped)
+#   kcgnl.py nest PREFIX LEVEL N          create PREFIX/LEVEL, PREFIX/LEVEL/LEVEL, ... N deep
+#   kcgnl.py hammer NAME SECONDS          freeze and delete --force NAME over and over (errors
+#                                         ignored) for SECONDS; prints the number of rounds
 #   kcgnl.py dump [PARENT]                prints "<groups> <messages> <recv batches> <intr>"
 #   kcgnl.py dump-intr PREFIX             dump, creating PREFIX/x after the first batch:
 #                                         prints "<flagged messages> <batches>"
@@ -22,6 +26,7 @@ import os
 import socket
 import struct
 import sys
+import time
 
 import yaml
 
@@ -198,6 +203,41 @@ def main():
         cmd = "group-new" if what == "create" else "group-del"
         for i in range(n):
             g.kcg(cmd, encode("group", "name", "%s/g%d" % (prefix, i)))
+        return 0
+    if what == "rm":
+        for name in sys.argv[2:]:
+            try:
+                g.kcg("group-del", encode("group", "name", name))
+            except OSError as e:
+                if e.errno != errno.ENOENT:
+                    print("group-del %s: error %s: %s" % (name, errno.errorcode.get(e.errno, e.errno),
+                                                         e.strerror), file=sys.stderr)
+                    return 1
+        return 0
+    if what == "nest":
+        prefix, level, n = sys.argv[2], sys.argv[3], int(sys.argv[4])
+        for i in range(n):
+            name = prefix + ("/" + level) * (i + 1)
+            try:
+                g.kcg("group-new", encode("group", "name", name))
+            except OSError as e:
+                print("group-new %s: error %s: %s" % (name, errno.errorcode.get(e.errno, e.errno),
+                                                     e.strerror), file=sys.stderr)
+                return 1
+        return 0
+    if what == "hammer":
+        name = encode("group", "name", sys.argv[2])
+        force = encode("group", "force", "1")
+        until = time.monotonic() + float(sys.argv[3])
+        rounds = 0
+        while time.monotonic() < until:
+            for cmd, payload in (("group-freeze", name), ("group-del", name + force)):
+                try:
+                    g.kcg(cmd, payload)
+                except OSError:
+                    pass
+            rounds += 1
+        print(rounds)
         return 0
     if what == "dump":
         payload = encode("group", "parent", sys.argv[2]) if len(sys.argv) > 2 else b""
