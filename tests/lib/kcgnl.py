@@ -4,14 +4,22 @@
 # dumps over many messages, NLM_F_DUMP_INTR, and concurrent clients.
 # Attribute numbers come from include/uapi/linux/kcg.h via the YAML spec.
 #
-#   kcgnl.py raw CMD [ATTR=VALUE ...]     one request; prints "ok" or "error ERRNO: MSG"
+#   kcgnl.py raw [--echo] [--reserved N] CMD [ATTR=VALUE ...]
+#                                         one request; prints "ok" or "error ERRNO: MSG";
+#                                         --echo sets NLM_F_ECHO, --reserved N puts N in
+#                                         the genlmsghdr's reserved field
+#   kcgnl.py batch                        raw, once per stdin line (its arguments, split
+#                                         as a shell would), one result line each
 #   kcgnl.py create PREFIX N              create PREFIX/g0 .. g(N-1) (PREFIX must exist)
 #   kcgnl.py delete PREFIX N              delete them
 #   kcgnl.py rm NAME...                   delete each NAME in the order given (missing ones skipped)
 #   kcgnl.py nest PREFIX LEVEL N          create PREFIX/LEVEL, PREFIX/LEVEL/LEVEL, ... N deep
 #   kcgnl.py hammer NAME SECONDS          freeze and delete --force NAME over and over (errors
 #                                         ignored) for SECONDS; prints the number of rounds
-#   kcgnl.py dump [PARENT]                prints "<groups> <messages> <recv batches> <intr>"
+#   kcgnl.py dump [--recv BYTES] [PARENT] prints "<groups> <messages> <recv batches> <intr>",
+#                                         or "error ERRNO: MSG" (exit 1) when the dump
+#                                         ends in an error; --recv caps every read (and
+#                                         so the kernel's dump buffer) at BYTES
 #   kcgnl.py dump-intr PREFIX             dump, creating PREFIX/x after the first batch:
 #                                         prints "<flagged messages> <batches>"
 #   kcgnl.py churn PREFIX ID N            create+delete PREFIX/cID-i, N times
@@ -23,6 +31,7 @@
 import errno
 import json
 import os
+import shlex
 import socket
 import struct
 import sys
@@ -31,7 +40,7 @@ import time
 import yaml
 
 NETLINK_GENERIC = 16
-NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_DUMP_INTR = 1, 2, 4, 16
+NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP_INTR = 1, 2, 4, 8, 16
 NLM_F_DUMP = 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_ACK_TLVS = 0x200
@@ -85,12 +94,21 @@ def parse_attrs(data):
 
 
 class Genl:
-    def __init__(self):
+    def __init__(self, recv_size=32768, family=None):
+        # The kernel sizes a dump's buffer to the largest read the socket
+        # has made, so a small recv_size gives small dump buffers; with it,
+        # pass the family id resolved on another socket, whose reply must
+        # not be read here.
+        self.recv_size = recv_size
         self.sock = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
         self.sock.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
         self.sock.setsockopt(SOL_NETLINK, NETLINK_CAP_ACK, 1)
         self.sock.bind((0, 0))
         self.seq = 0
+        self.reserved = 0
+        if family is not None:
+            self.family, self.mcgrps = family, {}
+            return
         reply = self.request(GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
                              nla(CTRL_ATTR_FAMILY_NAME, b"kcg\0"))
         attrs = parse_attrs(reply[0])
@@ -103,7 +121,8 @@ class Genl:
 
     def send(self, family, cmd, payload, flags):
         self.seq += 1
-        body = struct.pack("=BBH", cmd, 1, 0) + payload
+        body = struct.pack("=BBH", cmd, 1, self.reserved if family != GENL_ID_CTRL else 0)
+        body += payload
         self.sock.send(struct.pack("=IHHII", 16 + len(body), family,
                                    NLM_F_REQUEST | flags, self.seq, 0) + body)
 
@@ -113,7 +132,7 @@ class Genl:
         The kernel sizes dump messages to the largest read it has seen, so
         32 KiB reads make a large dump arrive in many batches.
         """
-        data = self.sock.recv(32768)
+        data = self.sock.recv(self.recv_size)
         while len(data) >= 16:
             length, mtype, flags, _, _ = struct.unpack("=IHHII", data[:16])
             yield mtype, flags, data[16:length]
@@ -129,9 +148,9 @@ class Genl:
                 msg = tlvs[NLMSGERR_ATTR_MSG][0].rstrip(b"\0").decode()
         return err, msg
 
-    def request(self, family, cmd, payload=b""):
+    def request(self, family, cmd, payload=b"", flags=0):
         """A do request: returns the replies' attribute payloads or raises."""
-        self.send(family, cmd, payload, NLM_F_ACK)
+        self.send(family, cmd, payload, NLM_F_ACK | flags)
         replies = []
         while True:
             for mtype, flags, data in self.messages():
@@ -142,8 +161,8 @@ class Genl:
                     return replies
                 replies.append(data[4:])
 
-    def kcg(self, cmd, payload=b""):
-        return self.request(self.family, CMDS[cmd], payload)
+    def kcg(self, cmd, payload=b"", flags=0):
+        return self.request(self.family, CMDS[cmd], payload, flags)
 
     def dump(self, cmd, payload=b"", between=None):
         """Returns (replies, messages, batches, interrupted)."""
@@ -156,6 +175,15 @@ class Genl:
                 if flags & NLM_F_DUMP_INTR:
                     intr += 1
                 if mtype == NLMSG_DONE:
+                    # A dump that fails ends with the error in NLMSG_DONE.
+                    err = -struct.unpack("=i", data[:4])[0] if len(data) >= 4 else 0
+                    if err:
+                        msg = ""
+                        if flags & NLM_F_ACK_TLVS:
+                            tlvs = parse_attrs(data[4:])
+                            if NLMSGERR_ATTR_MSG in tlvs:
+                                msg = tlvs[NLMSGERR_ATTR_MSG][0].rstrip(b"\0").decode()
+                        raise OSError(err, msg)
                     return replies, messages, batches, intr
                 if mtype == NLMSG_ERROR:
                     err, msg = self.error_of(flags, data)
@@ -169,7 +197,23 @@ def group_name(attrs):
     return attrs[ATTRS[("group", "name")]][0].rstrip(b"\0").decode()
 
 
-def raw(g, cmd, args):
+def print_error(e):
+    print("error %s: %s" % (errno.errorcode.get(e.errno, e.errno), e.strerror))
+
+
+def raw(g, args):
+    flags = 0
+    g.reserved = 0
+    while args and args[0].startswith("--"):
+        if args[0] == "--echo":
+            flags |= NLM_F_ECHO
+            args = args[1:]
+        elif args[0] == "--reserved":
+            g.reserved = int(args[1])
+            args = args[2:]
+        else:
+            raise SystemExit("raw: unknown option " + args[0])
+    cmd, args = args[0], args[1:]
     payload = b""
     nests = {}
     for arg in args:
@@ -185,10 +229,10 @@ def raw(g, cmd, args):
     for aset, inner in nests.items():
         payload += nla(ATTRS[("group", aset)] | NLA_F_NESTED, inner)
     try:
-        g.kcg(cmd, payload)
+        g.kcg(cmd, payload, flags)
         print("ok")
     except OSError as e:
-        print("error %s: %s" % (errno.errorcode.get(e.errno, e.errno), e.strerror))
+        print_error(e)
         return 1
     return 0
 
@@ -197,7 +241,15 @@ def main():
     g = Genl()
     what = sys.argv[1]
     if what == "raw":
-        return raw(g, sys.argv[2], sys.argv[3:])
+        return raw(g, sys.argv[2:])
+    if what == "batch":
+        # A python start-up costs seconds under TCG, a request milliseconds.
+        status = 0
+        for line in sys.stdin:
+            args = shlex.split(line)
+            if args:
+                status |= raw(g, args)
+        return status
     if what in ("create", "delete"):
         prefix, n = sys.argv[2], int(sys.argv[3])
         cmd = "group-new" if what == "create" else "group-del"
@@ -240,8 +292,16 @@ def main():
         print(rounds)
         return 0
     if what == "dump":
-        payload = encode("group", "parent", sys.argv[2]) if len(sys.argv) > 2 else b""
-        replies, messages, batches, intr = g.dump("group-get", payload)
+        args = sys.argv[2:]
+        if args[:1] == ["--recv"]:
+            g = Genl(recv_size=int(args[1]), family=g.family)
+            args = args[2:]
+        payload = encode("group", "parent", args[0]) if args else b""
+        try:
+            replies, messages, batches, intr = g.dump("group-get", payload)
+        except OSError as e:
+            print_error(e)
+            return 1
         names = [group_name(r) for r in replies]
         if len(set(names)) != len(names):
             print("duplicate names in dump", file=sys.stderr)

@@ -10,6 +10,9 @@ cleanup() {
 	for g in $(kcg -j list | jq -r '.[].name' | grep '^t18' | sort -r); do
 		kcg delete "$g" 2>/dev/null
 	done
+	kcg delete t18-deep 2>/dev/null
+	# Deeper than PATH_MAX from /: each rmdir runs from its parent.
+	[ -d $CG/t18-deep ] && find $CG/t18-deep -depth -type d -execdir rmdir {} +
 }
 trap cleanup EXIT
 cleanup
@@ -52,6 +55,52 @@ t_match "adopt of a relative path" "$("$nl" raw group-adopt name=zz cgroup-path=
 	"^error EINVAL: cgroup path must be absolute"
 t_match "get by id of a missing group" "$("$nl" raw group-get id=1)" '^error ENOENT: no such group'
 t_eq "get by id finds a group" "$("$nl" raw group-get id="$(stat -c %i $CG/kcg/t18)")" ok
+
+# The family checks what older families leave unchecked (hole 13): ops
+# without attributes take none, and the header's reserved field must be 0.
+# One batch: python starts slowly under TCG.
+out=$("$nl" batch <<'EOF'
+version-get #1=00000000
+event-subscribe #1=00000000
+version-get
+event-subscribe
+--reserved 1 group-get name=t18
+--reserved 1 group-new name=t18/r
+group-get name=t18
+EOF
+)
+mapfile -t answers <<<"$out"
+t_match "version-get with an unknown attribute is rejected (strict)" "${answers[0]}" '^error EINVAL'
+t_match "event-subscribe with an unknown attribute is rejected (strict)" "${answers[1]}" '^error EINVAL'
+t_eq "version-get without attributes works" "${answers[2]}" ok
+t_eq "event-subscribe without attributes works" "${answers[3]}" ok
+t_match "a non-zero genlmsghdr reserved field is rejected (get)" "${answers[4]}" '^error EINVAL'
+t_match "a non-zero genlmsghdr reserved field is rejected (new)" "${answers[5]}" '^error EINVAL'
+t_eq "... and made nothing" "$(test -e $CG/kcg/t18/r && echo made || echo none)" none
+t_eq "the same get with reserved 0 works" "${answers[6]}" ok
+
+# A group whose message cannot fit an empty dump buffer: an adopted cgroup
+# with a 4,090-character path (the reply needs > 4 KiB), dumped through a
+# socket that never read more than 4,096 bytes (the kernel sizes dump
+# buffers to the largest read). The dump must end in EMSGSIZE, not quietly
+# leave the group out. The adopt asks for an echo of that big message: it
+# must not report failure for an adoption it made, echo or no echo.
+level=$(printf 'l%.0s' {1..200})
+last=$(printf 's%.0s' {1..60})
+(cd $CG && mkdir t18-deep && cd t18-deep &&
+	for _ in $(seq 20); do mkdir "$level" && cd "$level" || exit 1; done && mkdir "$last")
+deep=/t18-deep$(printf "/$level%.0s" {1..20})/$last
+t_eq "setup: a cgroup path of 4090 characters" "${#deep}" 4090
+groups_before=$(kcg -j list | jq length)
+t_eq "adopt it with NLM_F_ECHO: success" \
+	"$("$nl" raw --echo group-adopt name=t18-deep cgroup-path="$deep")" ok
+t_eq "the group is there" "$(kcg -j list | jq -r '.[].name' | grep -c '^t18-deep$')" 1
+t_eq "a dump through large reads has it" "$(kcg -j list | jq length)" "$((groups_before + 1))"
+t_match "a dump through 4 KiB reads ends in EMSGSIZE, not a short dump" \
+	"$("$nl" dump --recv 4096)" '^error EMSGSIZE'
+t_run "unregister it" kcg delete t18-deep
+t_match "with it gone, a dump through 4 KiB reads completes" "$("$nl" dump --recv 4096)" \
+	"^$groups_before [0-9]+ [0-9]+ 0$"
 
 # 2,000 groups: the dump spans many messages and must resume exactly.
 kcg create t18/many
