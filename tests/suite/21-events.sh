@@ -220,7 +220,7 @@ as_user 2001 kcg delete t21p/ready >/dev/null
 kcgnl=$(dirname "$0")/../lib/kcgnl.py
 python3 "$kcgnl" listen 3 > "$tmp/mc.json" 2>&1 &
 mc=$!
-wait_until 5 grep -q listening "$tmp/mc.json"
+wait_until 60 grep -q listening "$tmp/mc.json"
 kcg create t21/mc >/dev/null
 kcg delete t21/mc >/dev/null
 wait "$mc"

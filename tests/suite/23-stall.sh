@@ -54,11 +54,15 @@ trap cleanup EXIT
 cleanup
 
 events() { awk -v k="$2" '$1 == k { print $2 }' "$CG/kcg/$1/cgroup.events" 2>/dev/null; }
-# under_100ms WHAT LINE: LINE is kcglat's "list MAX SAMPLES..."; MAX < 100.
+# under_100ms WHAT LINE: LINE is kcglat's "list MAX SAMPLES..."; every
+# sample but the slowest under 100 ms and that one under 1 s: a vCPU of a
+# TCG guest can lose the host CPU for a while, a stall by a held lock lasts
+# seconds on every sample.
 under_100ms() {
-	local max=${2#* }
+	local max=${2#* } second
 	max=${max%% *}
-	if [ -n "$max" ] && awk -v m="$max" 'BEGIN { exit !(m < 100) }'; then
+	second=$(tr ' ' '\n' <<<"${2#* * }" | sort -g | tail -n 2 | head -n 1)
+	if [ -n "$max" ] && awk -v m="$max" -v s="$second" 'BEGIN { exit !(s < 100 && m < 1000) }'; then
 		ok "$1 (max $max ms)"
 	else
 		not_ok "$1" "max ${max:-?} ms; samples in ms: ${2#* * }"
@@ -87,7 +91,7 @@ pids+=("$stuck")
 echo "$stuck" > "$v1/t23/cgroup.procs"
 t_run "setup: the owner's task is in t23/stuck" kcg attach t23/stuck "$stuck"
 echo FROZEN > "$v1/t23/freezer.state"
-wait_until 10 grep -qx FROZEN "$v1/t23/freezer.state"
+wait_until 60 grep -qx FROZEN "$v1/t23/freezer.state"
 t_eq "setup: the v1 freezer holds the task" "$(cat "$v1/t23/freezer.state")" FROZEN
 
 # The stuck group: v2 freeze never completes, SIGKILL does not empty it.
