@@ -4,34 +4,43 @@
  *
  * Events are detected where they happen (kcg's own ops, the cgroup core's
  * populated and frozen notifications, the OOM killer's mark_victim, process
- * exit) and posted from any context: a GFP_ATOMIC record on a lock-free
- * list, an irq_work, then a worker that builds and sends the messages.
- * Nothing blocks in the probes. Memory and pids events have no hook the
- * module can use, so a sampler compares their counters every
+ * exit) and posted from any context, IRQs off and under the cgroup core's
+ * or the victim's locks included, into a ring of records allocated at
+ * load: posting never allocates, and an irq_work then queues the worker
+ * that builds and sends the messages. Memory and pids events have no hook
+ * the module can use, so a sampler compares their counters every
  * KCG_SAMPLE_MS while someone listens.
+ *
+ * The ring bounds what waits to be sent (KCG_RING_RECORDS), and no owner's
+ * groups may hold more than a quarter of it, so one owner's storm cannot
+ * crowd out another's events. An event that finds no record is lost, and
+ * still takes a number: every listener sees the loss as a seq gap.
  *
  * Two deliveries, both numbered by the single ordered worker as it sends,
  * so a listener gets events in sequence order and every loss is a gap:
  *  - the "events" multicast group, for admins: every event, one numbering;
- *  - subscriptions, for anyone: a socket that sent event-subscribe gets, by
- *    unicast, the events of the groups its sender could see, numbered per
- *    subscription. An event records the owners of its group and of the
- *    groups above when it is posted, so permission is still known after
- *    the group is gone.
+ *  - subscriptions, for anyone: a socket that sent event-subscribe gets,
+ *    queued straight onto it, the events of the groups its sender could
+ *    see, numbered per subscription, with pids as the sender's pid
+ *    namespace numbers them. An event records the owners of its group and
+ *    of the groups above when it is posted, so permission is still known
+ *    after the group is gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/irq_work.h>
-#include <linux/llist.h>
 #include <linux/memcontrol.h>
+#include <linux/mm.h>
 #include <linux/netlink.h>
-#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/user_namespace.h>
 #include <linux/workqueue.h>
 #include <net/genetlink.h>
-#include <trace/events/cgroup.h>
-#include <trace/events/oom.h>
+#include <net/sock.h>
 
 #include "compat.h"
 #include "kcg.h"
@@ -39,41 +48,70 @@
 #define KCG_SAMPLE_MS 100
 /* As inotify's max_user_instances: subscriptions one user may hold. */
 #define KCG_SUBSCRIPTIONS_PER_USER 128
+/* Records in the ring: at most this many events wait to be sent. */
+#define KCG_RING_RECORDS 4096
+/* The records the groups of one owner (or of no owner) may hold. */
+#define KCG_RING_SHARE (KCG_RING_RECORDS / 4)
+/*
+ * Record counters per owner: slot 0 for groups no one owns (admins'),
+ * 1 + uid % (KCG_SHARE_SLOTS - 1) for an owner's, so owners whose uids are
+ * equal modulo 63 share a quarter (no two of 63 consecutive uids do).
+ */
+#define KCG_SHARE_SLOTS 64
 
+/* A posted event, in the ring until the worker has sent it. */
 struct kcg_event {
-	struct llist_node node;
+	u64 number;		/* among all events posted, lost ones included */
+	u64 lost;		/* events lost just before this one */
 	u64 time_ns;
 	u64 group_id;
 	u64 count;
+	struct pid *pid;	/* the task's, referenced; NULL without a task */
 	u32 type;
-	u32 pid;
 	u32 exit_code;
 	u32 signal;
-	bool has_task;
+	u8 share;		/* slot of kcg_ring_share[] */
+	u8 nr_owners;
+	kuid_t owners[KCG_EVENT_OWNERS];	/* of the group and above, nearest first */
 	char comm[TASK_COMM_LEN];
 	char name[KCG_NAME_MAX + 1];
-	unsigned int nr_owners;
-	kuid_t owners[];		/* of the group and of the groups above */
+};
+
+/* What a poster knows beyond the type and the group. */
+struct kcg_event_detail {
+	struct task_struct *task;	/* for pid and comm, or NULL */
+	u32 exit_code;
+	u32 signal;
+	u64 count;
 };
 
 /* A socket that sent event-subscribe, until it closes. */
 struct kcg_subscription {
 	struct list_head node;
-	struct net *net;		/* referenced */
-	u32 portid;
-	struct kcg_caller caller;	/* the subscriber, when it subscribed */
+	struct sock *sk;		/* held */
+	struct kcg_caller caller;	/* when it subscribed; namespaces held */
+	u64 since;			/* events numbered up to here came before it */
 	u64 seq;			/* last number given to this subscriber */
 };
 
-static LLIST_HEAD(kcg_event_queue);
-static atomic64_t kcg_events_dropped;	/* posted but not allocated */
-static u64 kcg_event_seq;		/* last number sent; the worker's */
+/*
+ * The ring: records [first, first + used) wait to be sent, oldest first.
+ * Posters fill a record entirely under the lock; the worker, the only
+ * reader, sends the oldest without the lock and releases it afterwards.
+ */
+static struct kcg_event *kcg_ring;
+static DEFINE_RAW_SPINLOCK(kcg_ring_lock);
+static unsigned int kcg_ring_first;
+static unsigned int kcg_ring_used;
+static unsigned int kcg_ring_share[KCG_SHARE_SLOTS];
+static u64 kcg_ring_number;	/* last number given */
+static u64 kcg_ring_lost;	/* lost since the last record taken */
+
 static bool kcg_events_on;
 static struct workqueue_struct *kcg_event_wq;
 
 static LIST_HEAD(kcg_subscriptions);
 static DEFINE_MUTEX(kcg_subscriptions_lock);	/* also orders sends to them */
-static bool kcg_subscriptions_open;		/* under the lock */
 static unsigned int kcg_nr_subscriptions;	/* written under the lock */
 
 static void kcg_event_send_all(struct work_struct *work);
@@ -90,59 +128,79 @@ static bool kcg_listening(void)
 }
 
 /*
- * The owners who may see the group's events, nearest first, each once per
- * run (children inherit their parent's owner). Counts them when owners is
- * NULL. Under RCU: groups above outlive their children's registration.
+ * The owners who may see the group's events, nearest first, each once, at
+ * most KCG_EVENT_OWNERS of them. Under RCU: groups above outlive their
+ * children's registration.
  */
-static unsigned int kcg_group_owners(const struct kcg_group *group, kuid_t *owners,
-				     unsigned int max)
+static unsigned int kcg_group_owners(const struct kcg_group *group, kuid_t *owners)
 {
-	kuid_t last = INVALID_UID;
-	unsigned int n = 0;
+	unsigned int n = 0, i;
 
-	for (; group; group = group->parent) {
+	for (; group && n < KCG_EVENT_OWNERS; group = group->parent) {
 		kuid_t owner = READ_ONCE(group->owner);
 
-		if (!uid_valid(owner) || uid_eq(owner, last))
+		if (!uid_valid(owner))
 			continue;
-		if (owners) {
-			if (n == max)
-				break;
-			owners[n] = owner;
-		}
-		last = owner;
-		n++;
+		for (i = 0; i < n && !uid_eq(owners[i], owner); i++)
+			;
+		if (i == n)
+			owners[n++] = owner;
 	}
 	return n;
 }
 
-/* From any context, under RCU (or the RCU-sched side of a tracepoint). */
-static struct kcg_event *kcg_event_new(u32 type, const struct kcg_group *group)
+/*
+ * Post an event from any context, under RCU (or the RCU-sched side of a
+ * tracepoint): a record of the ring if one is free and the owner's share
+ * allows, else a loss. Never allocates, never sleeps.
+ */
+static void kcg_event_post(u32 type, const struct kcg_group *group,
+			   const struct kcg_event_detail *detail)
 {
-	unsigned int nr_owners;
+	kuid_t owners[KCG_EVENT_OWNERS];
 	struct kcg_event *event;
+	unsigned int nr_owners, share;
+	unsigned long flags;
 
 	if (!READ_ONCE(kcg_events_on) || !kcg_listening())
-		return NULL;
-	nr_owners = kcg_group_owners(group, NULL, 0);
-	event = kmalloc(struct_size(event, owners, nr_owners), GFP_ATOMIC | __GFP_NOWARN);
-	if (!event) {
-		/* The worker skips a number for it: listeners see the loss. */
-		atomic64_inc(&kcg_events_dropped);
-		return NULL;
+		return;
+	nr_owners = kcg_group_owners(group, owners);
+	share = nr_owners ? 1 + __kuid_val(owners[0]) % (KCG_SHARE_SLOTS - 1) : 0;
+
+	raw_spin_lock_irqsave(&kcg_ring_lock, flags);
+	kcg_ring_number++;
+	if (kcg_ring_used == KCG_RING_RECORDS || kcg_ring_share[share] == KCG_RING_SHARE) {
+		kcg_ring_lost++;
+		raw_spin_unlock_irqrestore(&kcg_ring_lock, flags);
+		return;
 	}
-	memset(event, 0, offsetof(struct kcg_event, name));
+	event = &kcg_ring[(kcg_ring_first + kcg_ring_used) % KCG_RING_RECORDS];
+	kcg_ring_used++;
+	kcg_ring_share[share]++;
+	event->number = kcg_ring_number;
+	event->lost = kcg_ring_lost;
+	kcg_ring_lost = 0;
 	event->time_ns = ktime_get_ns();
 	event->type = type;
 	event->group_id = group->id;
 	strscpy(event->name, group->name, sizeof(event->name));
-	event->nr_owners = kcg_group_owners(group, event->owners, nr_owners);
-	return event;
-}
-
-static void kcg_event_post(struct kcg_event *event)
-{
-	llist_add(&event->node, &kcg_event_queue);
+	event->share = share;
+	event->nr_owners = nr_owners;
+	memcpy(event->owners, owners, nr_owners * sizeof(owners[0]));
+	event->count = detail ? detail->count : 0;
+	event->exit_code = detail ? detail->exit_code : 0;
+	event->signal = detail ? detail->signal : 0;
+	event->pid = NULL;
+	if (detail && detail->task) {
+		/* A reference, not an allocation; the worker puts it. */
+		event->pid = get_pid(task_tgid(detail->task));
+		/*
+		 * Not get_task_comm(): mark_victim fires with the victim's
+		 * task_lock held. A racing rename can at worst give a mixed name.
+		 */
+		strscpy(event->comm, detail->task->comm, sizeof(event->comm));
+	}
+	raw_spin_unlock_irqrestore(&kcg_ring_lock, flags);
 	/* Safe with IRQs off and under any lock: the worker is queued later. */
 	irq_work_queue(&kcg_event_irq_work);
 }
@@ -154,45 +212,24 @@ static void kcg_event_kick(struct irq_work *work)
 
 void kcg_event_group(u32 type, const struct kcg_group *group)
 {
-	struct kcg_event *event;
-
 	rcu_read_lock();
-	event = kcg_event_new(type, group);
-	if (event)
-		kcg_event_post(event);
+	kcg_event_post(type, group, NULL);
 	rcu_read_unlock();
-}
-
-static void kcg_event_task(u32 type, const struct kcg_group *group,
-			   struct task_struct *task, u32 exit_code, u32 signal)
-{
-	struct kcg_event *event = kcg_event_new(type, group);
-
-	if (!event)
-		return;
-	event->has_task = true;
-	event->pid = task_tgid_nr(task);
-	/*
-	 * Not get_task_comm(): mark_victim fires with the victim's task_lock
-	 * held. A racing rename can at worst give a mixed name.
-	 */
-	strscpy(event->comm, task->comm, sizeof(event->comm));
-	event->exit_code = exit_code;
-	event->signal = signal;
-	kcg_event_post(event);
 }
 
 /* From the sched_process_exit probe: a process, not a thread, that failed. */
 void kcg_event_exit(const struct kcg_group *group, struct task_struct *task)
 {
+	struct kcg_event_detail detail = { .task = task };
 	int code = READ_ONCE(task->exit_code);
 
 	if (!thread_group_leader(task) || !code)
 		return;
 	if (code & 0x7f)
-		kcg_event_task(KCG_EVENT_TYPE_TASK_EXIT, group, task, 0, code & 0x7f);
+		detail.signal = code & 0x7f;
 	else
-		kcg_event_task(KCG_EVENT_TYPE_TASK_EXIT, group, task, (code >> 8) & 0xff, 0);
+		detail.exit_code = (code >> 8) & 0xff;
+	kcg_event_post(KCG_EVENT_TYPE_TASK_EXIT, group, &detail);
 }
 
 /* The cgroup core's own notifications, for the cgroups that are groups. */
@@ -201,7 +238,7 @@ static void kcg_event_cgroup(u32 type, struct cgroup *cgrp)
 	struct kcg_group *group = xa_load(&kcg_groups, cgroup_id(cgrp));
 
 	if (group)
-		kcg_event_group(type, group);
+		kcg_event_post(type, group, NULL);
 }
 
 void kcg_probe_populated(void *data, struct cgroup *cgrp, const char *path, int val)
@@ -228,15 +265,28 @@ void kcg_probe_rmdir(void *data, struct cgroup *cgrp, const char *path)
 void kcg_probe_oom_victim(void *data, struct task_struct *task, uid_t uid)
 {
 	struct kcg_group *group = xa_load(&kcg_groups, cgroup_id(task_dfl_cgroup(task)));
+	struct kcg_event_detail detail = { .task = task };
 
 	if (group)
-		kcg_event_task(KCG_EVENT_TYPE_OOM_KILL, group, task, 0, 0);
+		kcg_event_post(KCG_EVENT_TYPE_OOM_KILL, group, &detail);
 }
 
-/* The message for event, numbered seq; NULL if it cannot be had. */
-static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq)
+/* The largest message an event makes: sized so, a skb wastes no room. */
+static size_t kcg_event_msg_size(const struct kcg_event *event)
 {
-	struct sk_buff *skb = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	return nla_total_size(sizeof(u32)) +			/* type */
+	       3 * nla_total_size_64bit(sizeof(u64)) +		/* seq, time, id */
+	       nla_total_size(strlen(event->name) + 1) +
+	       nla_total_size(sizeof(u32)) +			/* pid */
+	       nla_total_size(sizeof(event->comm)) +
+	       nla_total_size(sizeof(u32)) +			/* exit code or signal */
+	       nla_total_size_64bit(sizeof(u64));		/* count */
+}
+
+/* The message for event, numbered seq, with pid (0: none); NULL if it cannot be had. */
+static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq, pid_t pid)
+{
+	struct sk_buff *skb = genlmsg_new(kcg_event_msg_size(event), GFP_KERNEL | __GFP_NOWARN);
 	void *hdr;
 
 	if (!skb)
@@ -248,9 +298,8 @@ static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq)
 	    nla_put_u64_64bit(skb, KCG_A_EVENT_TIMESTAMP, event->time_ns, KCG_A_EVENT_PAD) ||
 	    nla_put_u64_64bit(skb, KCG_A_EVENT_GROUP_ID, event->group_id, KCG_A_EVENT_PAD) ||
 	    nla_put_string(skb, KCG_A_EVENT_GROUP_NAME, event->name) ||
-	    (event->has_task &&
-	     (nla_put_u32(skb, KCG_A_EVENT_PID, event->pid) ||
-	      nla_put_string(skb, KCG_A_EVENT_COMM, event->comm))) ||
+	    (pid && nla_put_u32(skb, KCG_A_EVENT_PID, pid)) ||
+	    (event->pid && nla_put_string(skb, KCG_A_EVENT_COMM, event->comm)) ||
 	    (event->type == KCG_EVENT_TYPE_TASK_EXIT &&
 	     (event->signal ? nla_put_u32(skb, KCG_A_EVENT_SIGNAL, event->signal)
 			    : nla_put_u32(skb, KCG_A_EVENT_EXIT_CODE, event->exit_code))) ||
@@ -263,12 +312,27 @@ static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq)
 	return skb;
 }
 
-static void kcg_subscription_free(struct kcg_subscription *sub)
+/* Under kcg_subscriptions_lock; free it with kcg_subscriptions_free() after. */
+static void kcg_subscription_unlink(struct kcg_subscription *sub, struct list_head *gone)
 {
-	list_del(&sub->node);
+	list_move(&sub->node, gone);
 	WRITE_ONCE(kcg_nr_subscriptions, kcg_nr_subscriptions - 1);
-	put_net(sub->net);
-	kfree(sub);
+}
+
+/*
+ * Not under kcg_subscriptions_lock: the last reference to a socket frees
+ * it, and on 6.1 that may end a dump of another family.
+ */
+static void kcg_subscriptions_free(struct list_head *gone)
+{
+	struct kcg_subscription *sub, *next;
+
+	list_for_each_entry_safe(sub, next, gone, node) {
+		sock_put(sub->sk);
+		put_user_ns(sub->caller.user_ns);
+		put_pid_ns(sub->caller.pid_ns);
+		kfree(sub);
+	}
 }
 
 /* As kcg_may_see, for the group as it was when the event was posted. */
@@ -284,72 +348,105 @@ static bool kcg_event_visible(const struct kcg_event *event, const struct kcg_ca
 	return false;
 }
 
-/* dropped: events lost before this one, of unknown groups: count them for all. */
-static void kcg_event_unicast(const struct kcg_event *event, u64 dropped)
+/* Onto the subscribed sockets, each a message of its own seq and pid namespace. */
+static void kcg_event_unicast(const struct kcg_event *event)
 {
 	struct kcg_subscription *sub, *next;
+	LIST_HEAD(gone);
 	struct sk_buff *skb;
+	struct sock *sk;
 
 	mutex_lock(&kcg_subscriptions_lock);
 	list_for_each_entry_safe(sub, next, &kcg_subscriptions, node) {
-		sub->seq += dropped;
+		sk = sub->sk;
+		if (sock_flag(sk, SOCK_DEAD)) {
+			kcg_subscription_unlink(sub, &gone);
+			continue;
+		}
+		if (event->number <= sub->since)
+			continue;	/* posted before it subscribed */
+		/* Lost events of unknown groups count for everyone. */
+		sub->seq += min(event->lost, event->number - 1 - sub->since);
 		if (!kcg_event_visible(event, &sub->caller))
 			continue;
-		skb = kcg_event_msg(event, ++sub->seq);
-		/* A full socket drops it (EAGAIN): the reader sees the gap. */
-		if (skb && genlmsg_unicast(sub->net, skb, sub->portid) == -ECONNREFUSED)
-			kcg_subscription_free(sub);
+		sub->seq++;
+		/* A full socket is not worth a message: the reader sees the gap. */
+		if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
+			continue;
+		skb = kcg_event_msg(event, sub->seq, pid_nr_ns(event->pid, sub->caller.pid_ns));
+		if (skb && sock_queue_rcv_skb(sk, skb))
+			kfree_skb(skb);
 	}
 	mutex_unlock(&kcg_subscriptions_lock);
+	kcg_subscriptions_free(&gone);
+}
+
+static void kcg_event_send(const struct kcg_event *event)
+{
+	struct sk_buff *skb;
+
+	/*
+	 * The initial network namespace only: joining is checked against the
+	 * user namespace owning the listener's netns, which an unprivileged
+	 * user can own. Its members are admins: initial pid namespace numbers.
+	 */
+	if (genl_has_listeners(&kcg_family, &init_net, 0)) {
+		skb = kcg_event_msg(event, event->number, pid_nr_ns(event->pid, &init_pid_ns));
+		if (skb)
+			genlmsg_multicast(&kcg_family, skb, 0, 0, GFP_KERNEL);
+	}
+	if (READ_ONCE(kcg_nr_subscriptions))
+		kcg_event_unicast(event);
+}
+
+/* The oldest record, or NULL: it stays the worker's until released. */
+static struct kcg_event *kcg_ring_oldest(void)
+{
+	struct kcg_event *event = NULL;
+
+	raw_spin_lock_irq(&kcg_ring_lock);
+	if (kcg_ring_used)
+		event = &kcg_ring[kcg_ring_first];
+	raw_spin_unlock_irq(&kcg_ring_lock);
+	return event;
+}
+
+static void kcg_ring_release(struct kcg_event *event)
+{
+	put_pid(event->pid);
+	raw_spin_lock_irq(&kcg_ring_lock);
+	kcg_ring_share[event->share]--;
+	kcg_ring_first = (kcg_ring_first + 1) % KCG_RING_RECORDS;
+	kcg_ring_used--;
+	raw_spin_unlock_irq(&kcg_ring_lock);
 }
 
 static void kcg_event_send_all(struct work_struct *work)
 {
-	struct llist_node *list = llist_reverse_order(llist_del_all(&kcg_event_queue));
-	struct kcg_event *event, *next;
-	struct sk_buff *skb;
-	u64 dropped;
+	struct kcg_event *event;
 
-	llist_for_each_entry_safe(event, next, list, node) {
-		dropped = atomic64_xchg(&kcg_events_dropped, 0);
-		kcg_event_seq += dropped + 1;
-		/*
-		 * The initial network namespace only: joining is checked against
-		 * the user namespace owning the listener's netns, which an
-		 * unprivileged user can own.
-		 */
-		if (genl_has_listeners(&kcg_family, &init_net, 0)) {
-			skb = kcg_event_msg(event, kcg_event_seq);
-			if (skb)
-				genlmsg_multicast(&kcg_family, skb, 0, 0, GFP_KERNEL);
-		}
-		if (READ_ONCE(kcg_nr_subscriptions))
-			kcg_event_unicast(event, dropped);
-		kfree(event);
+	while ((event = kcg_ring_oldest())) {
+		kcg_event_send(event);
+		kcg_ring_release(event);
+		cond_resched();
 	}
 }
 
 int kcg_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct net *net = genl_info_net(info);
+	struct sock *sk = NETLINK_CB(skb).sk;
 	struct kcg_subscription *sub, *new;
 	unsigned int mine = 0;
 	int err = 0;
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL);
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
 	if (!new)
 		return -ENOMEM;
 	kcg_caller_init(&new->caller, skb);
-	new->portid = info->snd_portid;
 
 	mutex_lock(&kcg_subscriptions_lock);
-	if (!kcg_subscriptions_open) {
-		NL_SET_ERR_MSG(info->extack, "the module is unloading");
-		err = -ESHUTDOWN;
-		goto unlock;
-	}
 	list_for_each_entry(sub, &kcg_subscriptions, node) {
-		if (net_eq(sub->net, net) && sub->portid == new->portid)
+		if (sub->sk == sk)
 			goto unlock;	/* already subscribed: nothing to do */
 		mine += uid_eq(sub->caller.uid, new->caller.uid);
 	}
@@ -358,7 +455,17 @@ int kcg_event_subscribe_doit(struct sk_buff *skb, struct genl_info *info)
 		err = -EMFILE;
 		goto unlock;
 	}
-	new->net = get_net(net);
+	/*
+	 * The socket itself, not its portid: once it closes, a socket that
+	 * binds the same portid inherits nothing.
+	 */
+	sock_hold(sk);
+	new->sk = sk;
+	get_user_ns(new->caller.user_ns);
+	get_pid_ns(new->caller.pid_ns);
+	raw_spin_lock_irq(&kcg_ring_lock);
+	new->since = kcg_ring_number;
+	raw_spin_unlock_irq(&kcg_ring_lock);
 	list_add_tail(&new->node, &kcg_subscriptions);
 	WRITE_ONCE(kcg_nr_subscriptions, kcg_nr_subscriptions + 1);
 	new = NULL;
@@ -368,23 +475,25 @@ unlock:
 	return err;
 }
 
-/* A subscription ends with its socket. */
+/*
+ * A subscription ends with its socket: at its release, which comes after
+ * the socket is marked dead, free every subscription of a dead socket.
+ */
 static int kcg_netlink_release(struct notifier_block *nb, unsigned long state, void *ptr)
 {
 	struct netlink_notify *notify = ptr;
-	struct kcg_subscription *sub;
+	struct kcg_subscription *sub, *next;
+	LIST_HEAD(gone);
 
 	if (state != NETLINK_URELEASE || notify->protocol != NETLINK_GENERIC ||
 	    !READ_ONCE(kcg_nr_subscriptions))
 		return NOTIFY_DONE;
 	mutex_lock(&kcg_subscriptions_lock);
-	list_for_each_entry(sub, &kcg_subscriptions, node) {
-		if (net_eq(sub->net, notify->net) && sub->portid == notify->portid) {
-			kcg_subscription_free(sub);
-			break;
-		}
-	}
+	list_for_each_entry_safe(sub, next, &kcg_subscriptions, node)
+		if (sock_flag(sub->sk, SOCK_DEAD))
+			kcg_subscription_unlink(sub, &gone);
 	mutex_unlock(&kcg_subscriptions_lock);
+	kcg_subscriptions_free(&gone);
 	return NOTIFY_DONE;
 }
 
@@ -402,9 +511,9 @@ static bool kcg_pids_events_ok;
 static void kcg_sample_group(struct kcg_group *group)
 {
 	struct kcg_sampled now = {}, *last = &group->sampled;
+	struct kcg_event_detail detail = {};
 	struct cgroup_subsys_state *css;
 	struct mem_cgroup *memcg;
-	struct kcg_event *event;
 	s64 tasks, refused;
 	int i;
 
@@ -420,33 +529,25 @@ static void kcg_sample_group(struct kcg_group *group)
 	if (kcg_pids_events_ok && kcg_pids_read(group->cgrp, &tasks, &refused))
 		now.pids_max = refused;
 
-	rcu_read_lock();
 	for (i = 0; i < ARRAY_SIZE(now.memory) && group->sampled_once; i++) {
 		if (now.memory[i] <= last->memory[i])
 			continue;
-		event = kcg_event_new(kcg_memory_event_types[i], group);
-		if (event) {
-			event->count = now.memory[i] - last->memory[i];
-			kcg_event_post(event);
-		}
+		detail.count = now.memory[i] - last->memory[i];
+		kcg_event_post(kcg_memory_event_types[i], group, &detail);
 	}
 	if (group->sampled_once && now.pids_max > last->pids_max) {
-		event = kcg_event_new(KCG_EVENT_TYPE_PIDS_MAX, group);
-		if (event) {
-			event->count = now.pids_max - last->pids_max;
-			kcg_event_post(event);
-		}
+		detail.count = now.pids_max - last->pids_max;
+		kcg_event_post(KCG_EVENT_TYPE_PIDS_MAX, group, &detail);
 	}
-	rcu_read_unlock();
 	*last = now;
 	group->sampled_once = true;
 }
 
 /*
- * Under RCU, not kcg_lock: an op that holds the lock for long (delete
- * --force waits up to 5 s for tasks to die) must not hold back events. A
- * group found here stays valid until rcu_read_unlock() (kcg_group_unregister),
- * and only this work, which never runs twice at once, writes the figures.
+ * Under RCU, not kcg_lock: an op that holds the lock for long must not
+ * hold back events. A group found here stays valid until
+ * rcu_read_unlock() (kcg_group_unregister), and only this work, which
+ * never runs twice at once, writes the figures.
  */
 static void kcg_sample(struct work_struct *work)
 {
@@ -488,56 +589,71 @@ static void kcg_pids_events_check(void)
 		pr_warn("pids.events layout not recognised: no pids-max events\n");
 }
 
+/* The ring, the sending queue and the release notifier; before the family. */
 int __init kcg_events_init(void)
 {
 	int err;
 
-	/*
-	 * Only sends run here, at high priority: the sampler, whose pass grows
-	 * with the number of groups, runs on system_wq so that events never
-	 * queue behind it.
-	 */
-	kcg_event_wq = alloc_ordered_workqueue("kcg_events", WQ_HIGHPRI);
-	if (!kcg_event_wq)
+	kcg_ring = kvcalloc(KCG_RING_RECORDS, sizeof(*kcg_ring), GFP_KERNEL);
+	if (!kcg_ring)
 		return -ENOMEM;
-	err = netlink_register_notifier(&kcg_netlink_notifier);
-	if (err) {
-		destroy_workqueue(kcg_event_wq);
-		return err;
+	/*
+	 * Only sends run here: the sampler, whose pass grows with the number
+	 * of groups, runs on system_wq so that events never queue behind it.
+	 * Not WQ_HIGHPRI: sending is work done for whoever subscribed (one
+	 * event can make 128 messages for one user) and must not out-rank
+	 * the host's own tasks.
+	 */
+	kcg_event_wq = alloc_ordered_workqueue("kcg_events", 0);
+	if (!kcg_event_wq) {
+		err = -ENOMEM;
+		goto ring;
 	}
-	mutex_lock(&kcg_subscriptions_lock);
-	kcg_subscriptions_open = true;
-	mutex_unlock(&kcg_subscriptions_lock);
+	err = netlink_register_notifier(&kcg_netlink_notifier);
+	if (err)
+		goto wq;
 	init_irq_work(&kcg_event_irq_work, kcg_event_kick);
+	return 0;
+
+wq:
+	destroy_workqueue(kcg_event_wq);
+ring:
+	kvfree(kcg_ring);
+	return err;
+}
+
+/* Events flow from here on; after the family is registered. */
+void __init kcg_events_start(void)
+{
 	kcg_pids_events_check();
 	WRITE_ONCE(kcg_events_on, true);
 	queue_delayed_work(system_wq, &kcg_sample_work, msecs_to_jiffies(KCG_SAMPLE_MS));
-	return 0;
 }
 
-/* No new event after this; call before the probes go. */
+/* No new event after this, and what was posted is sent; before the family goes. */
 void kcg_events_stop(void)
 {
 	WRITE_ONCE(kcg_events_on, false);
 	/* Posters check the flag under RCU: wait for those already past it. */
 	synchronize_rcu();
 	cancel_delayed_work_sync(&kcg_sample_work);
-}
-
-/* Deliver what is queued; call once the probes are gone, before the family. */
-void kcg_events_exit(void)
-{
 	irq_work_sync(&kcg_event_irq_work);
 	flush_workqueue(kcg_event_wq);
 	kcg_event_send_all(NULL);
-	destroy_workqueue(kcg_event_wq);
+}
 
-	/* The family stays a little longer: refuse new subscriptions. */
-	mutex_lock(&kcg_subscriptions_lock);
-	kcg_subscriptions_open = false;
-	while (!list_empty(&kcg_subscriptions))
-		kcg_subscription_free(list_first_entry(&kcg_subscriptions,
-						       struct kcg_subscription, node));
-	mutex_unlock(&kcg_subscriptions_lock);
+/* After the family: no subscribe can come, subscriptions end. */
+void kcg_events_exit(void)
+{
+	LIST_HEAD(gone);
+
 	netlink_unregister_notifier(&kcg_netlink_notifier);
+	mutex_lock(&kcg_subscriptions_lock);
+	while (!list_empty(&kcg_subscriptions))
+		kcg_subscription_unlink(list_first_entry(&kcg_subscriptions,
+							 struct kcg_subscription, node), &gone);
+	mutex_unlock(&kcg_subscriptions_lock);
+	kcg_subscriptions_free(&gone);
+	destroy_workqueue(kcg_event_wq);
+	kvfree(kcg_ring);
 }

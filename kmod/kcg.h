@@ -14,6 +14,16 @@
 #include <linux/xarray.h>
 #include <linux/kcg.h>
 
+/*
+ * kcg's probes run inside the scheduler's and the cgroup core's locked
+ * sections, whose rules PREEMPT_RT changes (most spinlocks sleep there);
+ * kcg is built and tested for non-RT kernels only, so RT kernels (Debian's
+ * -rt flavours) are refused here, and by dkms.conf before a build.
+ */
+#ifdef CONFIG_PREEMPT_RT
+#error "kcg does not support PREEMPT_RT kernels (such as Debian's -rt flavours)"
+#endif
+
 #define KCG_MODULE_VERSION "0.1.0"
 #define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS | KCG_FEATURE_STATS | \
 		      KCG_FEATURE_EVENTS)
@@ -164,7 +174,10 @@ void kcg_probes_exit(void);
 void kcg_stats_add(const struct kcg_group *group, struct kcg_stats *out);
 
 /* events.c */
+/* An event names at most this many owners (nearest first) who may see it. */
+#define KCG_EVENT_OWNERS 8
 int __init kcg_events_init(void);
+void __init kcg_events_start(void);
 void kcg_events_stop(void);
 void kcg_events_exit(void);
 void kcg_event_group(u32 type, const struct kcg_group *group);

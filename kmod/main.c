@@ -35,18 +35,20 @@ static int __init kcg_init(void)
 	err = kcg_probes_init();
 	if (err)
 		goto registry;
-	err = kcg_netlink_init();
-	if (err)
-		goto probes;
+	/* Requests may subscribe as soon as the family is there. */
 	err = kcg_events_init();
 	if (err)
-		goto netlink;
+		goto probes;
+	err = kcg_netlink_init();
+	if (err)
+		goto events;
+	kcg_events_start();
 
 	pr_info("version %s loaded, root %s\n", KCG_MODULE_VERSION, kcg_root);
 	return 0;
 
-netlink:
-	kcg_netlink_exit();
+events:
+	kcg_events_exit();
 probes:
 	kcg_probes_exit();
 registry:
@@ -59,11 +61,11 @@ cgroup:
 /* Groups, their cgroups and their tasks outlive the module. */
 static void __exit kcg_exit(void)
 {
-	/* Events need the probes gone and the family still there. */
+	/* The last events go out while the family is still there. */
 	kcg_events_stop();
-	kcg_probes_exit();
-	kcg_events_exit();
 	kcg_netlink_exit();
+	kcg_events_exit();
+	kcg_probes_exit();
 	kcg_registry_exit();
 	kcg_cgroup_exit();
 	pr_info("unloaded\n");

@@ -28,6 +28,15 @@
 #                                         JSON lines until SECONDS pass quietly
 #   kcgnl.py subscribe-many N             N sockets subscribe (event-subscribe); then all
 #                                         close and one more subscribes
+#   kcgnl.py subscribe-hold N             N sockets subscribe and are never read; prints
+#                                         "subscribed" and waits to be killed
+#   kcgnl.py subscribe-twice NAME         one socket subscribes twice; NAME is created and
+#                                         deleted: prints how many events of NAME it got
+#   kcgnl.py dump-times STOPFILE          dump every group every 0.2 s until STOPFILE exists:
+#                                         prints "<slowest ms> <median ms> <dumps>"
+#   kcgnl.py portid-reuse ROUNDS          a subscribed socket closes while another socket
+#                                         binds its portid at once: prints how many
+#                                         messages the new sockets got over all rounds
 import errno
 import json
 import os
@@ -35,6 +44,7 @@ import shlex
 import socket
 import struct
 import sys
+import threading
 import time
 
 import yaml
@@ -193,6 +203,75 @@ class Genl:
                 between(batches)
 
 
+EVENT_ATTRS = {num: name for (aset, name), num in ATTRS.items() if aset == "event"}
+EVENT_TYPES = [e["name"] for d in spec["definitions"] if d["name"] == "event-type"
+               for e in d["entries"]]
+
+
+def decode_event(data):
+    """An event message's payload (after the genl header) as a dict."""
+    ev = {}
+    for num, values in parse_attrs(data).items():
+        key, v = EVENT_ATTRS[num], values[0]
+        if key in ("group-name", "comm"):
+            ev[key] = v.rstrip(b"\0").decode()
+        elif len(v) == 8:
+            ev[key] = struct.unpack("=Q", v)[0]
+        else:
+            ev[key] = struct.unpack("=I", v)[0]
+    ev["type"] = EVENT_TYPES[ev["type"] - 1]
+    return ev
+
+
+def events_of(sock, seconds):
+    """The events a socket receives until SECONDS pass quietly."""
+    sock.settimeout(seconds)
+    out = []
+    try:
+        while True:
+            data = sock.recv(65536)
+            while len(data) >= 16:
+                length = struct.unpack("=I", data[:4])[0]
+                out.append(decode_event(data[20:length]))
+                data = data[(length + 3) & ~3:]
+    except socket.timeout:
+        pass
+    return out
+
+
+def portid_reuse(rounds):
+    """A socket binding a closed subscriber's portid must inherit nothing."""
+    got = 0
+    for _ in range(rounds):
+        sub = Genl()
+        sub.kcg("event-subscribe")
+        portid = sub.sock.getsockname()[0]
+        heir = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+
+        def take_portid():
+            # Bind the moment close() has unhashed the portid.
+            while True:
+                try:
+                    heir.bind((portid, 0))
+                    return
+                except OSError as e:
+                    if e.errno != errno.EADDRINUSE:
+                        raise
+        thief = threading.Thread(target=take_portid)
+        thief.start()
+        sub.sock.close()
+        thief.join()
+        heir.settimeout(0.5)
+        try:
+            while True:
+                heir.recv(65536)
+                got += 1
+        except socket.timeout:
+            pass
+        heir.close()
+    return got
+
+
 def group_name(attrs):
     return attrs[ATTRS[("group", "name")]][0].rstrip(b"\0").decode()
 
@@ -334,24 +413,11 @@ def main():
             print("error %d: joining the events group" % e.errno)
             return 1
         g.sock.settimeout(float(sys.argv[2]))
-        names = {num: name for (aset, name), num in ATTRS.items() if aset == "event"}
-        types = [e["name"] for d in spec["definitions"] if d["name"] == "event-type"
-                 for e in d["entries"]]
         print("listening", flush=True)
         try:
             while True:
                 for mtype, flags, data in g.messages():
-                    ev = {}
-                    for num, values in parse_attrs(data[4:]).items():
-                        key, v = names[num], values[0]
-                        if key in ("group-name", "comm"):
-                            ev[key] = v.rstrip(b"\0").decode()
-                        elif len(v) == 8:
-                            ev[key] = struct.unpack("=Q", v)[0]
-                        else:
-                            ev[key] = struct.unpack("=I", v)[0]
-                    ev["type"] = types[ev["type"] - 1]
-                    print(json.dumps(ev), flush=True)
+                    print(json.dumps(decode_event(data[4:])), flush=True)
         except socket.timeout:
             return 0
     if what == "subscribe-many":
@@ -374,6 +440,38 @@ def main():
         except OSError as e:
             out += "; after closing: error %d: %s" % (e.errno, e.strerror)
         print(out)
+        return 0
+    if what == "subscribe-hold":
+        socks = []
+        for _ in range(int(sys.argv[2])):
+            s = Genl()
+            s.kcg("event-subscribe")
+            socks.append(s)
+        print("subscribed", flush=True)
+        while True:
+            time.sleep(3600)
+    if what == "subscribe-twice":
+        name = sys.argv[2]
+        s = Genl()
+        s.kcg("event-subscribe")
+        s.kcg("event-subscribe")
+        g.kcg("group-new", encode("group", "name", name))
+        g.kcg("group-del", encode("group", "name", name))
+        print(len([e for e in events_of(s.sock, 3) if e.get("group-name") == name]))
+        return 0
+    if what == "dump-times":
+        # One process throughout: what is timed is the module, not exec.
+        times = []
+        while not os.path.exists(sys.argv[2]) or not times:
+            start = time.monotonic()
+            g.dump("group-get")
+            times.append((time.monotonic() - start) * 1000)
+            time.sleep(0.2)
+        times.sort()
+        print("%d %d %d" % (times[-1], times[len(times) // 2], len(times)))
+        return 0
+    if what == "portid-reuse":
+        print(portid_reuse(int(sys.argv[2])))
         return 0
     if what == "stats":
         reply = parse_attrs(g.kcg("stats-get", encode("stats", "name", sys.argv[2]))[0])

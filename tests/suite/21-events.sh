@@ -159,11 +159,14 @@ t_eq "exit 0 gives no task-exit" "$(kcg run t21/ex -- true; sleep 1; count "$A" 
 # own subtree's events and nothing else, also from a user and network
 # namespace of their own (where 2001 holds CAP_SYS_ADMIN, which counts for
 # nothing outside it).
+# as_user UID CMD...: CMD as an unprivileged user. In a subshell (a
+# background job) setpriv replaces it, so that $! is the command's pid.
 as_user() {
 	local uid=$1
 	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all \
+	set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all \
 		--bounding-set=-all "$@"
+	if ((BASH_SUBSHELL)); then exec "$@"; else "$@"; fi
 }
 O=$tmp/owner.json P=$tmp/other.json NS=$tmp/netns.json
 kcg create t21o --owner 2000 >/dev/null
@@ -218,7 +221,7 @@ as_user 2001 kcg delete t21p/ready >/dev/null
 # The multicast group, for admins over raw netlink: root's listener gets
 # every event; a stranger may not join.
 kcgnl=$(dirname "$0")/../lib/kcgnl.py
-python3 "$kcgnl" listen 3 > "$tmp/mc.json" 2>&1 &
+python3 "$kcgnl" listen 10 > "$tmp/mc.json" 2>&1 &
 mc=$!
 wait_until 60 grep -q listening "$tmp/mc.json"
 kcg create t21/mc >/dev/null

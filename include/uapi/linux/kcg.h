@@ -55,17 +55,21 @@
  * KCG_CMD_EVENT		notification
  *	TYPE, SEQ, TIMESTAMP, GROUP_ID, GROUP_NAME, [PID, COMM, EXIT_CODE,
  *	SIGNAL, COUNT]. Two ways to get them; in both, a gap in SEQ tells a
- *	listener how many events it lost.
+ *	listener how many events it lost. Events wait to be sent in a ring of
+ *	1024 records, of which one owner's groups may hold a quarter; an event
+ *	that finds no record is lost, for every listener.
  *	- The "events" multicast group: every group's events, so joining
  *	  needs CAP_SYS_ADMIN; initial network namespace only. SEQ counts
- *	  every event the module produced.
- *	- KCG_CMD_EVENT_SUBSCRIBE: the requesting socket gets, by unicast, the
- *	  events of the groups its sender could see (as for a dump) when it
- *	  subscribed, until it closes. Any user, any network namespace. SEQ
- *	  counts the events of this subscription; an event the module could
- *	  not allocate counts as lost for every subscription.
+ *	  every event the module produced; PID is in the initial pid namespace.
+ *	- KCG_CMD_EVENT_SUBSCRIBE: the requesting socket itself (not its
+ *	  portid) gets, queued onto it, the events of the groups its sender
+ *	  could see (as for a dump) when it subscribed, until it closes. Any
+ *	  user, any network namespace. SEQ counts the events of this
+ *	  subscription; PID is in the sender's pid namespace, absent where the
+ *	  process has none. A full socket drops the message (no ENOBUFS).
  * KCG_CMD_EVENT_SUBSCRIBE	do	(no attributes)
- *	EMFILE past 128 subscriptions per user; subscribing twice is a no-op.
+ *	EMFILE past 128 subscriptions per user; subscribing twice on one
+ *	socket is a no-op.
  */
 #ifndef _UAPI_LINUX_KCG_H
 #define _UAPI_LINUX_KCG_H
