@@ -92,8 +92,7 @@ $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
 # The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel.
 fuzz: tools fuzz-tools
 	scripts/build-module $(FUZZ_KERNEL)
-	scripts/fetch-kernel $(FUZZ_KERNEL) >/dev/null
-	tests/vm/mkinitramfs $(B)/kernels/$(FUZZ_KERNEL) $(B)/kernels/$(FUZZ_KERNEL)/initramfs.gz
+	@[ -f $(B)/kernels/$(FUZZ_KERNEL)/initramfs.gz ] || $(MAKE) vm-prep
 	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 tests/suite/29-fuzz.sh \
 		--count $(FUZZ_COUNT)
 

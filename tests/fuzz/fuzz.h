@@ -57,6 +57,7 @@ struct fz_stats {
 	uint64_t closed_dumps, storms, subscriptions;
 	uint64_t findings[FZ_F_N];
 	uint64_t op_ns[256], op_sends[256], op_max_ns[256];	/* sendmsg time by first cmd */
+	uint64_t op_ok[256];		/* requests acknowledged with error 0, by cmd */
 	volatile uint64_t heartbeat;	/* moves after every exchange */
 	volatile int done;
 	char doing[256];		/* the request in flight, for the watchdog */
@@ -139,6 +140,7 @@ struct fz_sock {
 	unsigned int n_expect;
 	uint32_t expect[64];	/* sequence numbers that must be answered */
 	bool answered[64];
+	int expect_cmd[64];	/* the kcg command of each, or -1 */
 	/* Every seq the kernel read lately, also from frames that garbage made. */
 	uint32_t recent[64];
 	unsigned int n_recent;

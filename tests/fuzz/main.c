@@ -140,6 +140,7 @@ static void add_stats(struct fz_stats *sum, const struct fz_stats *s)
 	for (i = 0; i < 256; i++) {
 		sum->op_ns[i] += s->op_ns[i];
 		sum->op_sends[i] += s->op_sends[i];
+		sum->op_ok[i] += s->op_ok[i];
 		if (s->op_max_ns[i] > sum->op_max_ns[i])
 			sum->op_max_ns[i] = s->op_max_ns[i];
 	}
@@ -164,6 +165,12 @@ static void print_costs(const struct fz_stats *sum)
 		printf(" %s %.1fs/%" PRIu64 " %.2fs", fz_op_by_cmd(best) ? fz_op_by_cmd(best)->name : "?",
 		       sum->op_ns[best] / 1e9, sum->op_sends[best], sum->op_max_ns[best] / 1e9);
 	}
+	printf("\n");
+	printf("kcg-fuzz: acknowledged successes by cmd:");
+	for (i = 0; i < 256; i++)
+		if (sum->op_ok[i])
+			printf(" %s %" PRIu64, fz_op_by_cmd(i) ? fz_op_by_cmd(i)->name : "?",
+			       sum->op_ok[i]);
 	printf("\n");
 }
 

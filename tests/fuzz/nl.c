@@ -207,6 +207,9 @@ static void expect_answers(struct fz_worker *w, struct fz_sock *s, const uint8_t
 		      (h.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)) &&
 		    s->n_expect < sizeof(s->expect) / sizeof(s->expect[0])) {
 			s->expect[s->n_expect] = h.nlmsg_seq;
+			s->expect_cmd[s->n_expect] = h.nlmsg_type == w->family &&
+						     h.nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN ?
+						     buf[NLMSG_HDRLEN] : -1;
 			s->answered[s->n_expect++] = false;
 		}
 		step = NLMSG_ALIGN(h.nlmsg_len);
@@ -283,6 +286,17 @@ static void answered(struct fz_sock *s, uint32_t seq)
 	for (i = 0; i < s->n_expect; i++)
 		if (s->expect[i] == seq)
 			s->answered[i] = true;
+}
+
+static void count_success(struct fz_worker *w, const struct fz_sock *s, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_expect; i++)
+		if (s->expect[i] == seq && s->expect_cmd[i] >= 0) {
+			w->st->op_ok[s->expect_cmd[i]]++;
+			return;
+		}
 }
 
 static void check_tlvs(struct fz_worker *w, const uint8_t *frame, size_t frame_len,
@@ -373,6 +387,8 @@ static void check_error(struct fz_worker *w, struct fz_sock *s, const struct nlm
 		return;
 	}
 	w->st->reply_err[-err < FZ_ERRNO_SLOTS ? -err : FZ_ERRNO_SLOTS - 1]++;
+	if (!err)
+		count_success(w, s, h->nlmsg_seq);
 	if (orig.nlmsg_seq != h->nlmsg_seq)
 		fz_finding(w, FZ_F_ECHO, frame, len, "echoed seq %u in a reply with seq %u",
 			   orig.nlmsg_seq, h->nlmsg_seq);

@@ -87,7 +87,7 @@ for role in root owner stranger userns; do
 	wait "${role_pids[$i]}"
 	rc=$?
 	i=$((i + 1))
-	grep '^kcg-fuzz: \(seed\|[0-9]* messages\|answers\|errors\|time in\|findings\)' "$out/$role" |
+	grep '^kcg-fuzz: \(seed\|[0-9]* messages\|answers\|errors\|time in\|acknowledged\|findings\)' "$out/$role" |
 		sed "s/^kcg-fuzz:/# $role:/"
 	if [ $rc = 0 ]; then
 		ok "$role: no findings"
