@@ -8,7 +8,7 @@
 #   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
-#   make fuzz               the netlink fuzzer, a long run in the VM (FUZZ_KERNEL, FUZZ_COUNT)
+#   make fuzz               the netlink fuzzer, a long run in the VM (FUZZ_KERNEL, FUZZ_COUNT, FUZZ_RELOAD)
 #   make vm-shell           interactive shell in the VM (KERNEL=6.1|6.12)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
@@ -78,6 +78,7 @@ $(B)/test/kcglat: tests/suite/helpers/kcglat.c $(B)/lib/libkcg.a
 FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
 FUZZ_KERNEL ?= 6.12
 FUZZ_COUNT ?= 400000
+FUZZ_RELOAD ?= 20
 
 fuzz-tools: $(B)/fuzz/kcg-fuzz
 
@@ -89,12 +90,13 @@ $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
 	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz -o $@ \
 		$(FUZZ_SRCS) $(B)/fuzz/spec.c
 
-# The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel.
+# The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel, with
+# the module reloaded every FUZZ_RELOAD seconds under it.
 fuzz: tools fuzz-tools
 	scripts/build-module $(FUZZ_KERNEL)
 	@[ -f $(B)/kernels/$(FUZZ_KERNEL)/initramfs.gz ] || $(MAKE) vm-prep
 	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 tests/suite/29-fuzz.sh \
-		--count $(FUZZ_COUNT)
+		--count $(FUZZ_COUNT) --reload $(FUZZ_RELOAD)
 
 # kcg.ko for each test kernel, W=1 and sparse, into build/ko/LINE.
 modules:

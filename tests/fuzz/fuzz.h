@@ -37,7 +37,7 @@ enum fz_finding {
 	FZ_F_NOREPLY,		/* no answer to a request that asked for one */
 	FZ_F_DUMP,		/* a dump that never finished */
 	FZ_F_EVSEQ,		/* subscription events numbered out of order */
-	FZ_F_LEAK,		/* a stranger saw a group */
+	FZ_F_LEAK,		/* a stranger saw a group or changed something */
 	FZ_F_HANG,		/* a request that did not return within the timeout */
 	FZ_F_CLEANUP,		/* the fuzzer could not remove what it made */
 	FZ_F_N
@@ -155,7 +155,7 @@ struct fz_worker {
 	struct fz_stats *st;
 	struct fz_shared *sh;
 	const struct fz_config *cfg;
-	const struct fz_confine *confine;
+	struct fz_confine *confine;	/* each process has its own copy */
 	uint16_t family;
 	uint32_t mcgrp;		/* the events multicast group id */
 	struct fz_sock main, sub;
@@ -185,6 +185,7 @@ void fz_mutate_bytes(struct fz_worker *w, size_t start);
 int fz_sock_open(struct fz_worker *w, struct fz_sock *s, bool random_opts);
 void fz_sock_close(struct fz_sock *s);
 int fz_resolve(uint16_t *family, uint32_t *mcgrp);
+bool fz_refresh_family(struct fz_worker *w);
 int fz_send(struct fz_worker *w, struct fz_sock *s);
 int fz_recv_one(struct fz_worker *w, struct fz_sock *s, int timeout_ms);
 void fz_drain(struct fz_worker *w, struct fz_sock *s);

@@ -291,7 +291,7 @@ int main(int argc, char **argv)
 	double last_move[FZ_OWN_MAX], start;
 	pid_t pids[FZ_OWN_MAX] = { 0 };
 	struct fz_shared *sh;
-	unsigned int i, alive;
+	unsigned int i, alive, ticks = 0;
 	uint16_t family = 0x20;		/* any id will do for a dry run */
 	uint32_t mcgrp = 0;
 	size_t shared_size;
@@ -418,6 +418,8 @@ int main(int argc, char **argv)
 				pids[i] = -pids[i];	/* not waited for: it may never return */
 			}
 		}
+		if (!cfg.dry_run && ++ticks % 10 == 0)
+			fz_refresh_family(&master);
 		if (cfg.workload && !cfg.dry_run)
 			fz_workload_tend(&master);
 		if (!cfg.dry_run && (cfg.privileged || cfg.n_bases))
@@ -430,8 +432,10 @@ int main(int argc, char **argv)
 	if (!cfg.dry_run) {
 		if (cfg.workload)
 			fz_workload_stop(&master);
-		if ((cfg.privileged || cfg.n_bases) && !cfg.keep)
+		if ((cfg.privileged || cfg.n_bases) && !cfg.keep) {
+			fz_refresh_family(&master);
 			fz_cleanup(&master);
+		}
 	}
 	for (i = 0; i < FZ_F_N; i++)
 		sum.findings[i] += master_stats.findings[i];

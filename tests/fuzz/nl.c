@@ -39,7 +39,7 @@ const char *const fz_finding_names[FZ_F_N] = {
 	[FZ_F_TYPE] = "unexpected-type", [FZ_F_ATTR] = "bad-attribute",
 	[FZ_F_VALUE] = "bad-value",	[FZ_F_NOREPLY] = "no-reply",
 	[FZ_F_DUMP] = "unfinished-dump", [FZ_F_EVSEQ] = "event-seq",
-	[FZ_F_LEAK] = "stranger-sees",	[FZ_F_HANG] = "hang",
+	[FZ_F_LEAK] = "stranger-allowed",	[FZ_F_HANG] = "hang",
 	[FZ_F_CLEANUP] = "cleanup",
 };
 
@@ -189,6 +189,25 @@ out:
 	return err;
 }
 
+/*
+ * After an rmmod and insmod the family comes back under a new id, its
+ * subscriptions gone: follow it, and start counting events afresh.
+ * True when the id changed.
+ */
+bool fz_refresh_family(struct fz_worker *w)
+{
+	uint16_t family;
+	uint32_t mcgrp;
+
+	if (w->cfg->dry_run || fz_resolve(&family, &mcgrp) || family == w->family)
+		return false;
+	w->family = family;
+	w->mcgrp = mcgrp;
+	w->confine->family = family;
+	w->main.event_seq = w->sub.event_seq = 0;
+	return true;
+}
+
 /* The answers the kernel owes for what is in the buffer (netlink_rcv_skb's walk). */
 static void expect_answers(struct fz_worker *w, struct fz_sock *s, const uint8_t *buf,
 			   size_t len)
@@ -207,7 +226,9 @@ static void expect_answers(struct fz_worker *w, struct fz_sock *s, const uint8_t
 		      (h.nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP)) &&
 		    s->n_expect < sizeof(s->expect) / sizeof(s->expect[0])) {
 			s->expect[s->n_expect] = h.nlmsg_seq;
+			/* Without NLM_F_REQUEST the kernel only acknowledges it. */
 			s->expect_cmd[s->n_expect] = h.nlmsg_type == w->family &&
+						     (h.nlmsg_flags & NLM_F_REQUEST) &&
 						     h.nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN ?
 						     buf[NLMSG_HDRLEN] : -1;
 			s->answered[s->n_expect++] = false;
@@ -288,15 +309,22 @@ static void answered(struct fz_sock *s, uint32_t seq)
 			s->answered[i] = true;
 }
 
-static void count_success(struct fz_worker *w, const struct fz_sock *s, uint32_t seq)
+/* A request acknowledged with error 0; a stranger may change nothing. */
+static void count_success(struct fz_worker *w, const struct fz_sock *s, uint32_t seq,
+			  const uint8_t *frame, size_t len)
 {
+	const struct fz_op *op;
 	unsigned int i;
 
-	for (i = 0; i < s->n_expect; i++)
-		if (s->expect[i] == seq && s->expect_cmd[i] >= 0) {
-			w->st->op_ok[s->expect_cmd[i]]++;
-			return;
-		}
+	for (i = 0; i < s->n_expect; i++) {
+		if (s->expect[i] != seq || s->expect_cmd[i] < 0)
+			continue;
+		w->st->op_ok[s->expect_cmd[i]]++;
+		op = fz_op_by_cmd((unsigned int)s->expect_cmd[i]);
+		if (w->cfg->stranger && op && !op->readonly)
+			fz_finding(w, FZ_F_LEAK, frame, len, "a stranger's %s succeeded", op->name);
+		return;
+	}
 }
 
 static void check_tlvs(struct fz_worker *w, const uint8_t *frame, size_t frame_len,
@@ -388,7 +416,7 @@ static void check_error(struct fz_worker *w, struct fz_sock *s, const struct nlm
 	}
 	w->st->reply_err[-err < FZ_ERRNO_SLOTS ? -err : FZ_ERRNO_SLOTS - 1]++;
 	if (!err)
-		count_success(w, s, h->nlmsg_seq);
+		count_success(w, s, h->nlmsg_seq, frame, len);
 	if (orig.nlmsg_seq != h->nlmsg_seq)
 		fz_finding(w, FZ_F_ECHO, frame, len, "echoed seq %u in a reply with seq %u",
 			   orig.nlmsg_seq, h->nlmsg_seq);

@@ -20,7 +20,7 @@
 #define SOL_NETLINK 270
 #endif
 
-#define STORM_MAX 44
+#define STORM_MAX 140	/* past the module's 128 subscriptions per user */
 
 static const struct fz_op *pick_op(struct fz_worker *w)
 {
@@ -142,8 +142,11 @@ static void make_events(struct fz_worker *w)
 /* Many sockets subscribe, events flow, and they close in any order. */
 static void storm(struct fz_worker *w)
 {
-	struct fz_sock t[STORM_MAX];
-	unsigned int i, n = 4 + (unsigned int)fz_below(&w->rng, STORM_MAX - 4), opened = 0;
+	static struct fz_sock t[STORM_MAX];
+	unsigned int i, n, opened = 0;
+
+	n = fz_chance(&w->rng, 10) ? 100 + (unsigned int)fz_below(&w->rng, STORM_MAX - 100)
+				   : 4 + (unsigned int)fz_below(&w->rng, 40);
 
 	for (i = 0; i < n; i++) {
 		if (fz_sock_open(w, &t[opened], true))
@@ -268,6 +271,10 @@ void fz_worker_run(struct fz_worker *w)
 			lifecycle(w);
 		if (++w->iteration % 16 == 0)
 			fz_drain(w, &w->sub);
+		if (w->iteration % 64 == 0 && fz_refresh_family(w)) {
+			fz_gen_valid(w, &w->sub, "event-subscribe", NULL, 0);
+			fz_exchange(w, &w->sub);
+		}
 		if (w->iteration % 300 == 0) {
 			fz_drain(w, &w->main);
 			fz_sock_close(&w->main);

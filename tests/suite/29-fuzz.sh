@@ -2,21 +2,26 @@
 # The spec-driven netlink fuzzer (tests/fuzz) against the module from four
 # roles at once: root, confined to its own prefix; the owner (uid 1000) of a
 # group made for it; a stranger (uid 2000), for whom any group it sees is a
-# finding; and root of a user namespace made by uid 3000. Root and the owner
+# finding; and root of a user namespace made by uid 3000, in a network
+# namespace of its own (subscriptions work in any). Root and the owner
 # run a fork/exit loop, a memory hog and sleepers in their groups. A role
 # fails on any finding (a reply that breaks netlink or the spec, a missing
 # answer, an unfinished dump, a hang). Then the registry and cgroupfs must
 # agree on everything the roles left, and the fuzzer's cleanup must leave
-# nothing behind.
-#   29-fuzz.sh [--count N] [--seed S]   N messages across the roles (50000)
+# nothing behind. With --reload, the module is also unloaded and loaded
+# again every S seconds while they run (the fuzzers follow the family to its
+# new id); the registry it rebuilds must still agree with cgroupfs.
+#   29-fuzz.sh [--count N] [--seed S] [--reload S]   N messages in all (50000)
 . "$(dirname "$0")/../lib/tap.sh"
 
 count=50000
+reload=0
 seed=$(od -An -N6 -tx8 /dev/urandom | tr -d ' ')
 while [ $# -gt 0 ]; do
 	case $1 in
 	--count) count=$2; shift 2 ;;
 	--seed)  seed=$2; shift 2 ;;
+	--reload) reload=$2; shift 2 ;;
 	'') shift ;;	# tests/vm/run passes one empty argument when given none
 	*) echo "29-fuzz: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -35,15 +40,17 @@ as() {	# as UID CMD...: no groups, no capabilities
 }
 
 cleanup() {
-	for p in "${role_pids[@]}"; do
+	for p in "${role_pids[@]}" $reloader; do
 		kill -9 "$p" 2>/dev/null
 	done
 	wait 2>/dev/null
+	grep -q '^kcg ' /proc/modules || insmod "$KCG_KO"
 	"$fuzz" --cleanup --prefix $R > /dev/null 2>&1
 	kcg delete --force $O 2>/dev/null
 	[ -n "$out" ] && rm -rf "$out"
 }
 role_pids=()
+reloader=
 trap cleanup EXIT
 cleanup
 out=$(mktemp -d /tmp/fz29.XXXXXX)
@@ -77,9 +84,19 @@ role_pids+=($!)
 as 2000 "$fuzz" --seed "${role_seed[stranger]}" --count "$(n stranger)" --workers 1 \
 	--prefix fz29s --stranger --foreign $R --foreign $O > "$out/stranger" 2>&1 &
 role_pids+=($!)
-as 3000 unshare -U -r "$fuzz" --seed "${role_seed[userns]}" --count "$(n userns)" --workers 1 \
+as 3000 unshare -U -r -n "$fuzz" --seed "${role_seed[userns]}" --count "$(n userns)" --workers 1 \
 	--prefix fz29u --foreign $R --foreign $O > "$out/userns" 2>&1 &
 role_pids+=($!)
+
+if [ "$reload" -gt 0 ]; then
+	# rmmod fails while a dump holds the module: then the next round tries.
+	while sleep "$reload"; do
+		rmmod kcg 2>> "$out/rmmod.err" || continue
+		insmod "$KCG_KO" || { echo "insmod failed"; break; }
+		echo reloaded
+	done > "$out/reloads" &
+	reloader=$!
+fi
 
 total=0
 i=0
@@ -101,6 +118,16 @@ for role in root owner stranger userns; do
 done
 role_pids=()
 echo "# $total messages in $((SECONDS - start)) s"
+if [ -n "$reloader" ]; then
+	kill "$reloader"
+	wait "$reloader" 2>/dev/null
+	reloader=
+	while pgrep -x 'rmmod|insmod' > /dev/null; do sleep 0.2; done
+	grep -q '^kcg ' /proc/modules || insmod "$KCG_KO"
+	echo "# $(grep -c reloaded "$out/reloads") reloads, $(grep -c . "$out/rmmod.err" 2>/dev/null || echo 0) refused"
+	t_eq "every insmod worked" "$(grep -c 'insmod failed' "$out/reloads")" 0
+	t_run "the module was reloaded under the fuzzers" grep -q reloaded "$out/reloads"
+fi
 t_run "at least $count messages in all" test "$total" -ge "$count"
 t_eq "no fuzzer or workload process is left" "$(pgrep -fa kcg-fuzz)" ""
 

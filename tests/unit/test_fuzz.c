@@ -21,9 +21,9 @@
 static uint8_t buf[FZ_MSG_MAX];
 static struct fz_buf b = { .data = buf, .cap = sizeof(buf) };
 static volatile uint32_t workload[FZ_WORKLOAD_MAX] = { 4242 };
-static const struct fz_confine on = { .on = true, .prefix = "fz7", .family = FAMILY,
+static struct fz_confine on = { .on = true, .prefix = "fz7", .family = FAMILY,
 				      .pids = workload, .n_pids = FZ_WORKLOAD_MAX };
-static const struct fz_confine off = { .on = false, .prefix = "fz7", .family = FAMILY };
+static struct fz_confine off = { .on = false, .prefix = "fz7", .family = FAMILY };
 
 static uint16_t attr_id(const char *op_name, const char *attr)
 {
