@@ -44,7 +44,7 @@ static const char usage[] =
 "  --cleanup         only delete what an earlier run under --prefix/--base left\n"
 "  --dry-run         build messages, send nothing (--as-root: as if privileged)\n"
 "  --hexdump         print every request\n"
-"  --verbose         say why confinement kept a request back\n";
+"  --verbose         say why confinement kept a request back; sample refusals\n";
 
 static bool privileged(void)
 {

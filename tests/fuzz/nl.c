@@ -396,6 +396,36 @@ static const uint8_t *sent_frame(struct fz_worker *w, struct fz_sock *s, uint32_
 	return NULL;
 }
 
+/* --verbose: the first few refusals of each kind, with the kernel's words. */
+static void sample_error(struct fz_worker *w, const struct fz_sock *s, uint32_t seq, int err,
+			 const uint8_t *frame, size_t len, size_t tlv_off)
+{
+	static uint8_t seen[257][FZ_ERRNO_SLOTS];
+	const char *msg = "";
+	unsigned int i, e = -err < FZ_ERRNO_SLOTS ? (unsigned int)-err : FZ_ERRNO_SLOTS - 1;
+	int cmd = -1;
+
+	for (i = 0; i < s->n_expect; i++)
+		if (s->expect[i] == seq)
+			cmd = s->expect_cmd[i];
+	if (seen[cmd + 1][e]++ >= 3)
+		return;
+	while (tlv_off + NLA_HDRLEN <= len) {
+		struct nlattr a;
+
+		memcpy(&a, frame + tlv_off, sizeof(a));
+		if (a.nla_len < NLA_HDRLEN || tlv_off + a.nla_len > len)
+			break;
+		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && a.nla_len > NLA_HDRLEN &&
+		    !frame[tlv_off + a.nla_len - 1])
+			msg = (const char *)frame + tlv_off + NLA_HDRLEN;
+		tlv_off += NLA_ALIGN(a.nla_len);
+	}
+	fprintf(stderr, "kcg-fuzz: worker %d: %s -> %s: %s\n", w->index,
+		cmd >= 0 && fz_op_by_cmd((unsigned int)cmd) ? fz_op_by_cmd((unsigned int)cmd)->name
+							    : "?", strerrorname_np(-err) ?: "?", msg);
+}
+
 static void check_error(struct fz_worker *w, struct fz_sock *s, const struct nlmsghdr *h,
 			const uint8_t *frame)
 {
@@ -439,6 +469,9 @@ static void check_error(struct fz_worker *w, struct fz_sock *s, const struct nlm
 	}
 	if (h->nlmsg_flags & NLM_F_ACK_TLVS)
 		check_tlvs(w, frame, len, NLMSG_ALIGN(off), orig.nlmsg_len);
+	if (w->cfg->verbose && err)
+		sample_error(w, s, h->nlmsg_seq, err, frame, len,
+			     h->nlmsg_flags & NLM_F_ACK_TLVS ? NLMSG_ALIGN(off) : len);
 }
 
 static void check_attrs(struct fz_worker *w, struct fz_sock *s, const struct fz_set *set,

@@ -214,16 +214,27 @@ static pid_t spawn(unsigned int slot)
 static void attach_all(struct fz_worker *m)
 {
 	uint32_t pids[FZ_WORKLOAD_MAX];
-	char buf[300];
-	const char *dest;
+	char load[300];
 	unsigned int i, n = 0;
+	bool home = fz_chance(&m->rng, 60);
 
 	for (i = 0; i < FZ_WORKLOAD_MAX; i++)
 		if (m->sh->workload[i])
 			pids[n++] = m->sh->workload[i];
-	dest = fz_chance(&m->rng, 60) ? load_group(m, buf, sizeof(buf)) : fz_gen_name(m, true);
-	ask(m, "task-attach", dest, pids, n, false);
+	load_group(m, load, sizeof(load));
 	last_attach = now_s();
+	if (!ask(m, "task-attach", home ? load : fz_gen_name(m, true), pids, n, false) || !home)
+		return;
+	/*
+	 * No load group: a worker moved the workload into the base itself,
+	 * and a group with tasks takes no child groups, so nothing below the
+	 * base could be made again. Kill the workload (its replacement starts
+	 * outside kcg) and make the load group anew.
+	 */
+	if (ask(m, "group-new", load, NULL, 0, false) == -EBUSY)
+		for (i = 0; i < FZ_WORKLOAD_MAX; i++)
+			if (m->sh->workload[i])
+				kill((pid_t)m->sh->workload[i], SIGKILL);
 }
 
 void fz_workload_start(struct fz_worker *m)

@@ -76,16 +76,16 @@ echo "# seed $(printf '%#x' "$seed"): root ${role_seed[root]}, owner ${role_seed
 
 start=$SECONDS
 "$fuzz" --seed "${role_seed[root]}" --count "$(n root)" --workers 2 --prefix $R --workload \
-	--foreign $O --keep > "$out/root" 2>&1 &
+	--foreign $O --keep --verbose > "$out/root" 2>&1 &
 role_pids+=($!)
 as 1000 "$fuzz" --seed "${role_seed[owner]}" --count "$(n owner)" --workers 2 --prefix $O \
-	--base $O --workload --foreign $R --keep > "$out/owner" 2>&1 &
+	--base $O --workload --foreign $R --keep --verbose > "$out/owner" 2>&1 &
 role_pids+=($!)
 as 2000 "$fuzz" --seed "${role_seed[stranger]}" --count "$(n stranger)" --workers 1 \
-	--prefix fz29s --stranger --foreign $R --foreign $O > "$out/stranger" 2>&1 &
+	--prefix fz29s --stranger --foreign $R --foreign $O --verbose > "$out/stranger" 2>&1 &
 role_pids+=($!)
 as 3000 unshare -U -r -n "$fuzz" --seed "${role_seed[userns]}" --count "$(n userns)" --workers 1 \
-	--prefix fz29u --foreign $R --foreign $O > "$out/userns" 2>&1 &
+	--prefix fz29u --foreign $R --foreign $O --verbose > "$out/userns" 2>&1 &
 role_pids+=($!)
 
 if [ "$reload" -gt 0 ]; then
@@ -117,6 +117,10 @@ for role in root owner stranger userns; do
 	total=$((total + ${sent:-0}))
 done
 role_pids=()
+# The harness keeps its output directory: the role logs go there too.
+[ -d "${KCG_OUT:-}" ] && for role in root owner stranger userns; do
+	cp "$out/$role" "$KCG_OUT/fuzz-$role.log"
+done
 echo "# $total messages in $((SECONDS - start)) s"
 if [ -n "$reloader" ]; then
 	kill "$reloader"
