@@ -8,6 +8,7 @@
 #   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
+#   make fuzz               the netlink fuzzer, a long run in the VM (FUZZ_KERNEL, FUZZ_COUNT, FUZZ_RELOAD)
 #   make vm-shell           interactive shell in the VM (KERNEL=6.1|6.12)
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
@@ -28,8 +29,8 @@ CLI_SRCS := $(wildcard user/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 
-.PHONY: all module tools bench-tools test-tools modules install uninstall clean check unit demo bench \
-	vm-prep vm-shell dkms-install checkpatch
+.PHONY: all module tools bench-tools test-tools fuzz-tools modules install uninstall clean check \
+	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch
 
 all: module tools
 
@@ -71,6 +72,31 @@ $(B)/test/procfill: tests/suite/helpers/procfill.c
 $(B)/test/kcglat: tests/suite/helpers/kcglat.c $(B)/lib/libkcg.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $< $(B)/lib/libkcg.a $(NL_LIBS)
+
+# The netlink fuzzer. Its tables are generated from the YNL spec at build
+# time, so the spec stays the single source of what it knows.
+FUZZ_SRCS := $(wildcard tests/fuzz/*.c)
+FUZZ_KERNEL ?= 6.12
+FUZZ_COUNT ?= 400000
+FUZZ_RELOAD ?= 20
+
+fuzz-tools: $(B)/fuzz/kcg-fuzz
+
+$(B)/fuzz/spec.c: docs/netlink/kcg.yaml tests/fuzz/gen-spec
+	@mkdir -p $(dir $@)
+	tests/fuzz/gen-spec $< > $@.tmp && mv $@.tmp $@
+
+$(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
+	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz -o $@ \
+		$(FUZZ_SRCS) $(B)/fuzz/spec.c
+
+# The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel, with
+# the module reloaded every FUZZ_RELOAD seconds under it.
+fuzz: tools fuzz-tools
+	scripts/build-module $(FUZZ_KERNEL)
+	@[ -f $(B)/kernels/$(FUZZ_KERNEL)/initramfs.gz ] || $(MAKE) vm-prep
+	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 tests/suite/29-fuzz.sh \
+		--count $(FUZZ_COUNT) --reload $(FUZZ_RELOAD)
 
 # kcg.ko for each test kernel, W=1 and sparse, into build/ko/LINE.
 modules:
@@ -115,4 +141,4 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz
