@@ -176,9 +176,13 @@ u0=$(usage_usec)
 sample=$(kcg -j stats --interval 1 --count 1 t20/busy)
 u1=$(usage_usec)
 cpu_pct=$(jq '.[0].cpu_percent | floor' <<< "$sample")
-t_true "a busy loop shows 30..105 cpu_percent" \
+# One loop is one CPU at most; under TCG on a loaded host the guest's
+# sched_clock and the CLI's monotonic interval drift apart by some percent
+# (cpu.stat then grows faster than the wall clock too). Double counting
+# would show 200.
+t_true "a busy loop shows 30..120 cpu_percent" \
 	"cpu_percent '$cpu_pct'; cpu.stat usage grew $(( (u1 - u0) / 1000 )) ms meanwhile; $sample" \
-	[ "${cpu_pct:-0}" -ge 30 -a "${cpu_pct:-0}" -le 105 ]
+	[ "${cpu_pct:-0}" -ge 30 -a "${cpu_pct:-0}" -le 120 ]
 frame=$(kcg top --batch --count 1)
 t_match "top --batch --count 1: a frame header with a timestamp" "$frame" \
 	'^kcg top  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}  '
