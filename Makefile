@@ -91,11 +91,12 @@ $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
 		$(FUZZ_SRCS) $(B)/fuzz/spec.c
 
 # The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel, with
-# the module reloaded every FUZZ_RELOAD seconds under it.
+# the module reloaded every FUZZ_RELOAD seconds under it (on one TCG thread:
+# see tests/vm/run --tcg-single).
 fuzz: tools fuzz-tools
 	scripts/build-module $(FUZZ_KERNEL)
 	@[ -f $(B)/kernels/$(FUZZ_KERNEL)/initramfs.gz ] || $(MAKE) vm-prep
-	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 tests/suite/29-fuzz.sh \
+	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 --tcg-single tests/suite/29-fuzz.sh \
 		--count $(FUZZ_COUNT) --reload $(FUZZ_RELOAD)
 
 # kcg.ko for each test kernel, W=1 and sparse, into build/ko/LINE.

@@ -411,8 +411,10 @@ int main(int argc, char **argv)
 				master.sent = sh->stats[i].last;
 				master.sent_len = sh->stats[i].last_len < sizeof(sh->stats[i].last) ?
 						  sh->stats[i].last_len : sizeof(sh->stats[i].last);
+				master.st = &sh->stats[i];	/* counted and told as the worker's */
 				fz_finding(&master, FZ_F_HANG, NULL, 0,
 					   "no progress for %u s (pid %d)", cfg.hang_timeout, pids[i]);
+				master.st = &master_stats;
 				master.sent = NULL;
 				kill(pids[i], SIGKILL);
 				pids[i] = -pids[i];	/* not waited for: it may never return */

@@ -401,6 +401,7 @@ static void sample_error(struct fz_worker *w, const struct fz_sock *s, uint32_t 
 			 const uint8_t *frame, size_t len, size_t tlv_off)
 {
 	static uint8_t seen[257][FZ_ERRNO_SLOTS];
+	char missing[40];
 	const char *msg = "";
 	unsigned int i, e = -err < FZ_ERRNO_SLOTS ? (unsigned int)-err : FZ_ERRNO_SLOTS - 1;
 	int cmd = -1;
@@ -419,6 +420,14 @@ static void sample_error(struct fz_worker *w, const struct fz_sock *s, uint32_t 
 		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG && a.nla_len > NLA_HDRLEN &&
 		    !frame[tlv_off + a.nla_len - 1])
 			msg = (const char *)frame + tlv_off + NLA_HDRLEN;
+		if ((a.nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MISS_TYPE &&
+		    a.nla_len == NLA_HDRLEN + 4 && !*msg) {
+			uint32_t type;
+
+			memcpy(&type, frame + tlv_off + NLA_HDRLEN, 4);
+			snprintf(missing, sizeof(missing), "(attribute %u missing)", type);
+			msg = missing;
+		}
 		tlv_off += NLA_ALIGN(a.nla_len);
 	}
 	fprintf(stderr, "kcg-fuzz: worker %d: %s -> %s: %s\n", w->index,
