@@ -52,6 +52,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cleanup
+[ -x "$helpers/kcglat" ] || not_ok "setup: $helpers/kcglat is built (make test-tools)"
 
 events() { awk -v k="$2" '$1 == k { print $2 }' "$CG/kcg/$1/cgroup.events" 2>/dev/null; }
 # under_100ms WHAT LINE: LINE is kcglat's "list MAX SAMPLES..."; every
@@ -88,6 +89,9 @@ mkdir "$v1/t23"
 $(unpriv 1000) sleep 1000 &
 stuck=$!
 pids+=("$stuck")
+# Once it runs sleep: a task in the middle of exec (reading it over 9p) may
+# not reach the v1 freezer for a long time.
+wait_until 60 grep -q '^Name:[[:space:]]*sleep$' "/proc/$stuck/status"
 echo "$stuck" > "$v1/t23/cgroup.procs"
 t_run "setup: the owner's task is in t23/stuck" kcg attach t23/stuck "$stuck"
 echo FROZEN > "$v1/t23/freezer.state"
