@@ -68,7 +68,7 @@ int kcg_name_check(const char *name, const struct nlattr *attr,
 		for (i = 0; i < len; i++) {
 			char c = level[i];
 
-			if (!isalnum(c) && c != '_' && c != '.' && c != '-') {
+			if (!isascii(c) || (!isalnum(c) && c != '_' && c != '.' && c != '-')) {
 				NL_SET_ERR_MSG_ATTR(extack, attr,
 						    "group names use only letters, digits, '_', '.' and '-'");
 				return -EINVAL;
