@@ -487,6 +487,41 @@ static void check_attrs(struct fz_worker *w, struct fz_sock *s, const struct fz_
 			const uint16_t *allowed, unsigned int n_allowed, const uint8_t *p,
 			size_t len, const uint8_t *frame, size_t frame_len, bool event);
 
+/* Attributes that carry a group's name (or its parent's). */
+static bool names_group(const struct fz_attr *a)
+{
+	return !strcmp(a->name, "name") || !strcmp(a->name, "parent") ||
+	       !strcmp(a->name, "group-name");
+}
+
+/*
+ * The spec's grammar for a group name (its top doc): levels of
+ * [A-Za-z0-9_.-]{1,63}, neither "." nor "..", joined by '/'. A reply can
+ * only carry a name the kernel accepted, so one outside it is a finding.
+ */
+static bool group_name_ok(const char *name)
+{
+	size_t len = 0;
+
+	for (;; name++) {
+		char c = *name;
+
+		if (c == '/' || !c) {
+			if (!len || len > 63 || (name[-1] == '.' &&
+			    (len == 1 || (len == 2 && name[-2] == '.'))))
+				return false;
+			if (!c)
+				return true;
+			len = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return false;
+		len++;
+	}
+}
+
 static void check_value(struct fz_worker *w, struct fz_sock *s, const struct fz_set *set,
 			const struct fz_attr *a, const uint8_t *p, size_t len,
 			const uint8_t *frame, size_t frame_len, bool event)
@@ -521,6 +556,10 @@ static void check_value(struct fz_worker *w, struct fz_sock *s, const struct fz_
 		else if (a->has_max_len && len - 1 > a->max_len)
 			fz_finding(w, FZ_F_VALUE, frame, frame_len, "%s.%s is %zu characters long",
 				   set->name, a->name, len - 1);
+		else if (names_group(a) && !group_name_ok((const char *)p))
+			fz_finding(w, FZ_F_VALUE, frame, frame_len,
+				   "%s.%s \"%s\" breaks the spec's name grammar", set->name, a->name,
+				   (const char *)p);
 		return;
 	case FZ_BINARY:
 		if ((a->has_max_len && len > a->max_len) || len < a->min_len)

@@ -209,6 +209,12 @@ static void replies(void)
 	kcg_reply("group-get", name, "fz7/a", 5);
 	CHECK(judge(buf, b.len, 3) == 1, "a string without its NUL is a finding");
 	b.len = 0;
+	kcg_reply("group-get", name, STR("fz7/\xff\xfe"));
+	CHECK(judge(buf, b.len, 3) == 1, "a name outside the spec's grammar is a finding");
+	b.len = 0;
+	kcg_reply("group-get", name, STR("fz7/.."));
+	CHECK(judge(buf, b.len, 3) == 1, "a name with a '..' level is a finding");
+	b.len = 0;
 	kcg_reply("group-get", 60, STR("x"));
 	CHECK(judge(buf, b.len, 3) == 1, "an attribute the spec does not have is a finding");
 	b.len = 0;
