@@ -282,8 +282,10 @@ const char *fz_gen_name(struct fz_worker *w, bool destructive)
 		append(s, 4200, fz_chance(r, 50) ? "/.." : "/../x");
 		break;
 	case 9: {
+		/* Latin-1 letters too: the kernel's isalnum() takes them. */
 		static const char *const bad[] = { "/a b", "/a\n", "/\xff\xfe", "/a*", "/a%s",
-						   "/\xc3\xa9", "/a\tb", "/A:B" };
+						   "/\xc3\xa9", "/a\tb", "/A:B", "/caf\xe9",
+						   "/\xc0", "/\xdf\xe4x" };
 
 		append(s, 4200, bad[fz_below(r, ARRAY_SIZE(bad))]);
 		break;
