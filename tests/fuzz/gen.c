@@ -241,7 +241,9 @@ const char *fz_gen_name(struct fz_worker *w, bool destructive)
 
 	*s = 0;
 	append(s, 4200, w->names[fz_below(r, w->n_names)]);
-	kind = fz_chance(r, 80) ? 0 : 1 + fz_below(r, 12);
+	/* Kinds 12-14 are 9 again: a byte outside the name's alphabet. */
+	kind = fz_chance(r, 80) ? 0 : 1 + fz_below(r, 14);
+	kind = kind >= 13 ? 9 : kind;
 	if (safe && (kind == 8 || kind >= 10))
 		kind = 0;
 	switch (kind) {
@@ -281,11 +283,17 @@ const char *fz_gen_name(struct fz_worker *w, bool destructive)
 	case 8:
 		append(s, 4200, fz_chance(r, 50) ? "/.." : "/../x");
 		break;
-	case 9: {
-		static const char *const bad[] = { "/a b", "/a\n", "/\xff\xfe", "/a*", "/a%s",
-						   "/\xc3\xa9", "/a\tb", "/A:B" };
+	case 9: {	/* one byte outside [A-Za-z0-9_.-] in a level */
+		static const char punct[] = " !\"#$%&'()*+,:;<=>?@[\\]^`{|}~";
+		char bad[4] = { 'a', 0, 'b', 0 };
+		uint64_t roll = fz_below(r, 10);
 
-		append(s, 4200, bad[fz_below(r, ARRAY_SIZE(bad))]);
+		/* Bytes 0x80-0xff too: the kernel's isalnum() is Latin-1. */
+		bad[1] = roll < 4 ? (char)(0x80 + fz_below(r, 0x80)) :
+			 roll < 7 ? punct[fz_below(r, sizeof(punct) - 1)] :
+			 roll < 9 ? (char)(1 + fz_below(r, 0x1f)) : 0x7f;
+		append(s, 4200, "/");
+		append(s, 4200, bad);
 		break;
 	}
 	case 10:

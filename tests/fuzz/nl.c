@@ -309,6 +309,55 @@ static void answered(struct fz_sock *s, uint32_t seq)
 			s->answered[i] = true;
 }
 
+/* Attributes that carry a group's name (or its parent's). */
+static bool names_group(const struct fz_attr *a)
+{
+	return !strcmp(a->name, "name") || !strcmp(a->name, "parent") ||
+	       !strcmp(a->name, "group-name");
+}
+
+/*
+ * The spec's grammar for a group name (its top doc): levels of
+ * [A-Za-z0-9_.-]{1,63}, neither "." nor "..", joined by '/'. A reply can
+ * only carry a name the kernel accepted, so one outside it is a finding.
+ */
+static bool group_name_ok(const char *name)
+{
+	size_t len = 0;
+
+	for (;; name++) {
+		char c = *name;
+
+		if (c == '/' || !c) {
+			if (!len || len > 63 || (name[-1] == '.' &&
+			    (len == 1 || (len == 2 && name[-2] == '.'))))
+				return false;
+			if (!c)
+				return true;
+			len = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+			return false;
+		len++;
+	}
+}
+
+static const struct fz_op *sent_op_name(struct fz_worker *w, const struct fz_sock *s, uint32_t seq,
+					const struct fz_op *op, const char **name);
+
+/* A group the kernel made must have a name the spec allows. */
+static void check_created_name(struct fz_worker *w, const struct fz_sock *s, const struct fz_op *op,
+			       uint32_t seq)
+{
+	const char *name = NULL;
+
+	if (sent_op_name(w, s, seq, op, &name) && name && !group_name_ok(name))
+		fz_finding(w, FZ_F_VALUE, NULL, 0, "%s made a group named \"%s\", which the spec's "
+			   "grammar forbids", op->name, name);
+}
+
 /* A request acknowledged with error 0; a stranger may change nothing. */
 static void count_success(struct fz_worker *w, const struct fz_sock *s, uint32_t seq,
 			  const uint8_t *frame, size_t len)
@@ -323,6 +372,8 @@ static void count_success(struct fz_worker *w, const struct fz_sock *s, uint32_t
 		op = fz_op_by_cmd((unsigned int)s->expect_cmd[i]);
 		if (w->cfg->stranger && op && !op->readonly)
 			fz_finding(w, FZ_F_LEAK, frame, len, "a stranger's %s succeeded", op->name);
+		if (op && (strstr(op->name, "-new") || strstr(op->name, "-adopt")))
+			check_created_name(w, s, op, seq);
 		return;
 	}
 }
@@ -370,7 +421,7 @@ static void check_tlvs(struct fz_worker *w, const uint8_t *frame, size_t frame_l
 }
 
 /* The frame of the last request with this sequence number, if it was on s. */
-static const uint8_t *sent_frame(struct fz_worker *w, struct fz_sock *s, uint32_t seq,
+static const uint8_t *sent_frame(struct fz_worker *w, const struct fz_sock *s, uint32_t seq,
 				 size_t *len)
 {
 	const uint8_t *p = w->sent;
@@ -433,6 +484,35 @@ static void sample_error(struct fz_worker *w, const struct fz_sock *s, uint32_t 
 	fprintf(stderr, "kcg-fuzz: worker %d: %s -> %s: %s\n", w->index,
 		cmd >= 0 && fz_op_by_cmd((unsigned int)cmd) ? fz_op_by_cmd((unsigned int)cmd)->name
 							    : "?", strerrorname_np(-err) ?: "?", msg);
+}
+
+/* The name attribute the kernel read from our request with this seq (the last one wins). */
+static const struct fz_op *sent_op_name(struct fz_worker *w, const struct fz_sock *s, uint32_t seq,
+					const struct fz_op *op, const char **name)
+{
+	const struct fz_attr *a = fz_attr_by_name(&fz_sets[op->set], "name");
+	const uint8_t *p;
+	size_t len = 0, rem;
+
+	p = sent_frame(w, s, seq, &len);
+	if (!p || !a || len < NLMSG_HDRLEN + GENL_HDRLEN)
+		return NULL;
+	for (rem = len - NLMSG_HDRLEN - GENL_HDRLEN, p += NLMSG_HDRLEN + GENL_HDRLEN;
+	     rem >= NLA_HDRLEN;) {
+		struct nlattr h;
+
+		memcpy(&h, p, sizeof(h));
+		if (h.nla_len < NLA_HDRLEN || h.nla_len > rem)
+			break;
+		if ((h.nla_type & NLA_TYPE_MASK) == a->id &&
+		    memchr(p + NLA_HDRLEN, 0, h.nla_len - NLA_HDRLEN))
+			*name = (const char *)p + NLA_HDRLEN;
+		if ((size_t)NLA_ALIGN(h.nla_len) >= rem)
+			break;
+		rem -= NLA_ALIGN(h.nla_len);
+		p += NLA_ALIGN(h.nla_len);
+	}
+	return op;
 }
 
 static void check_error(struct fz_worker *w, struct fz_sock *s, const struct nlmsghdr *h,
@@ -521,6 +601,10 @@ static void check_value(struct fz_worker *w, struct fz_sock *s, const struct fz_
 		else if (a->has_max_len && len - 1 > a->max_len)
 			fz_finding(w, FZ_F_VALUE, frame, frame_len, "%s.%s is %zu characters long",
 				   set->name, a->name, len - 1);
+		else if (names_group(a) && !group_name_ok((const char *)p))
+			fz_finding(w, FZ_F_VALUE, frame, frame_len,
+				   "%s.%s \"%s\" breaks the spec's name grammar", set->name, a->name,
+				   (const char *)p);
 		return;
 	case FZ_BINARY:
 		if ((a->has_max_len && len > a->max_len) || len < a->min_len)

@@ -203,6 +203,9 @@ static pid_t spawn(unsigned int slot)
 	pid_t pid = fork();
 
 	if (pid == 0) {
+		/* Its own process group: a child the forker leaves behind
+		 * (frozen between fork and exit, say) goes with it. */
+		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, comms[slot]);
 		bodies[slot]();
@@ -234,7 +237,7 @@ static void attach_all(struct fz_worker *m)
 	if (ask(m, "group-new", load, NULL, 0, false) == -EBUSY)
 		for (i = 0; i < FZ_WORKLOAD_MAX; i++)
 			if (m->sh->workload[i])
-				kill((pid_t)m->sh->workload[i], SIGKILL);
+				kill(-(pid_t)m->sh->workload[i], SIGKILL);
 }
 
 void fz_workload_start(struct fz_worker *m)
@@ -261,6 +264,7 @@ void fz_workload_tend(struct fz_worker *m)
 			continue;
 		if (n_zombies == ZOMBIES_MAX)
 			break;		/* keep the zombie and the slot; try later */
+		kill(-pid, SIGKILL);	/* what it left in its process group */
 		zombies[n_zombies].pid = pid;
 		zombies[n_zombies++].since = now;
 		m->sh->workload[i] = (uint32_t)spawn(i);
@@ -307,12 +311,14 @@ void fz_workload_stop(struct fz_worker *m)
 
 		m->sh->workload[i] = 0;
 		if (pid > 0) {
-			kill(pid, SIGKILL);
+			kill(-pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
 	}
-	for (i = 0; i < n_zombies; i++)
+	for (i = 0; i < n_zombies; i++) {
+		kill(-zombies[i].pid, SIGKILL);
 		waitpid(zombies[i].pid, NULL, 0);
+	}
 	n_zombies = 0;
 }
 

@@ -59,6 +59,26 @@ chmod 755 "$out"
 t_run "the fuzzer is built" test -x "$fuzz"
 t_run "root makes the owner's group" kcg create $O --owner 1000
 
+# What the fuzzer found first: the name check took the kernel's isalnum(),
+# which is Latin-1, so "caf\xe9" was a name. Bytes, so raw netlink.
+group_new_hex() {	# group_new_hex HEXNAME: "ok" or "error ERRNO"
+	python3 - "$1" <<'PY'
+import os, sys
+sys.path.insert(0, os.environ["KCG_REPO"] + "/tests/lib")
+import kcgnl
+g = kcgnl.Genl()
+try:
+    g.kcg("group-new", kcgnl.nla(kcgnl.ATTRS[("group", "name")], bytes.fromhex(sys.argv[1]) + b"\0"))
+    print("ok")
+except OSError as e:
+    print("error", os.strerror(e.errno))
+PY
+}
+hex=$(printf '%s' "$R-" | od -An -tx1 | tr -d ' \n')
+t_match "a Latin-1 letter (0xe9) is no letter in a group name" "$(group_new_hex "${hex}636166e9")" \
+	'^error Invalid argument'
+t_match "nor is 0xff" "$(group_new_hex "${hex}ff")" '^error Invalid argument'
+
 # Shares of the messages. Root's and the owner's requests really change
 # groups (cgroup writes, freezes and their waits) and cost several times
 # what a refused one costs under TCG; the shares keep the run well under

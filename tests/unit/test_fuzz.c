@@ -154,8 +154,12 @@ static void generator(void)
 	CHECK(refused < 40, "confined, the generator rarely makes what confinement refuses");
 }
 
-/* Replies as the kernel would send them, through a socketpair. */
-static uint64_t judge(const void *reply, size_t len, uint32_t last_seq)
+/*
+ * Replies as the kernel would send them, through a socketpair; sent, when
+ * given, is the request they answer (its seq must be last_seq).
+ */
+static uint64_t judge_sent(const void *reply, size_t len, uint32_t last_seq,
+			   const uint8_t *sent, size_t sent_len)
 {
 	struct fz_config cfg = { .prefix = "fz7" };
 	struct fz_stats st = { 0 };
@@ -166,6 +170,15 @@ static uint64_t judge(const void *reply, size_t len, uint32_t last_seq)
 	uint64_t total = 0;
 	unsigned int i;
 	int sv[2];
+
+	if (sent) {
+		w.sent = sent;
+		w.sent_len = sent_len;
+		w.sent_sock = &s;
+		s.n_expect = 1;
+		s.expect[0] = last_seq;
+		s.expect_cmd[0] = sent[NLMSG_HDRLEN];
+	}
 
 	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
 		return ~0ULL;
@@ -178,6 +191,11 @@ static uint64_t judge(const void *reply, size_t len, uint32_t last_seq)
 	for (i = 0; i < FZ_F_N; i++)
 		total += st.findings[i];
 	return total;
+}
+
+static uint64_t judge(const void *reply, size_t len, uint32_t last_seq)
+{
+	return judge_sent(reply, len, last_seq, NULL, 0);
 }
 
 static size_t kcg_reply(const char *op_name, uint16_t attr, const void *value, size_t len)
@@ -209,6 +227,27 @@ static void replies(void)
 	kcg_reply("group-get", name, "fz7/a", 5);
 	CHECK(judge(buf, b.len, 3) == 1, "a string without its NUL is a finding");
 	b.len = 0;
+	kcg_reply("group-get", name, STR("fz7/\xff\xfe"));
+	CHECK(judge(buf, b.len, 3) == 1, "a name outside the spec's grammar is a finding");
+	b.len = 0;
+	kcg_reply("group-get", name, STR("fz7/.."));
+	CHECK(judge(buf, b.len, 3) == 1, "a name with a '..' level is a finding");
+	b.len = 0;
+	ack.h.nlmsg_len = sizeof(ack);
+	request(FAMILY, "group-new", -1, "name", STR("fz7/caf\xe9"), 0);
+	memcpy(&((struct nlmsghdr *)buf)->nlmsg_seq, &(uint32_t){ 3 }, 4);
+	{
+		static uint8_t sent[256];
+		size_t sent_len = b.len;
+
+		memcpy(sent, buf, sent_len);
+		b.len = 0;
+		CHECK(judge_sent(&ack, sizeof(ack), 3, sent, sent_len) == 1,
+		      "a group made with a name outside the grammar is a finding");
+		memcpy(sent + 24, "fz7/cafe", 8);
+		CHECK(judge_sent(&ack, sizeof(ack), 3, sent, sent_len) == 0,
+		      "a group made with a good name is not");
+	}
 	kcg_reply("group-get", 60, STR("x"));
 	CHECK(judge(buf, b.len, 3) == 1, "an attribute the spec does not have is a finding");
 	b.len = 0;
