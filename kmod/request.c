@@ -136,6 +136,7 @@ struct kcg_dump_ctx {
 	kuid_t uid;
 	bool admin;
 	bool include_top;
+	int err;			/* a start error for the first part */
 };
 
 static_assert(sizeof(struct kcg_dump_ctx) <= sizeof_field(struct netlink_callback, ctx));
@@ -159,6 +160,15 @@ int kcg_dump_start(struct netlink_callback *cb, const struct nlattr *top_attr,
 			ctx->top = NULL;
 		}
 		if (!ctx->top) {
+			/*
+			 * Before 6.2 a dump's start gets no extack: the error
+			 * then ends the first part, whose NLMSG_DONE carries
+			 * the message.
+			 */
+			if (!cb->extack) {
+				ctx->err = -ENOENT;
+				return 0;
+			}
 			NL_SET_ERR_MSG_ATTR(cb->extack, top_attr, "no such group");
 			return -ENOENT;
 		}
@@ -200,6 +210,10 @@ int kcg_dump_groups(struct sk_buff *skb, struct netlink_callback *cb, kcg_fill_f
 	bool wanted;
 	int err;
 
+	if (ctx->err) {
+		NL_SET_ERR_MSG(cb->extack, "no such group");
+		return ctx->err;
+	}
 	cb->seq = READ_ONCE(kcg_generation);
 	for (;; id++) {
 		rcu_read_lock();
