@@ -10,6 +10,7 @@
 #include <linux/cred.h>
 #include <linux/delay.h>
 #include <linux/moduleparam.h>
+#include <linux/nsproxy.h>
 #include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -57,7 +58,12 @@ static int kcg_group_fill(struct sk_buff *skb, struct kcg_group *group,
 	path = kmalloc(PATH_MAX, GFP_KERNEL);
 	if (!path)
 		return -ENOMEM;
-	if (cgroup_path(group->cgrp, path, PATH_MAX) < 0)
+	/*
+	 * As /proc/PID/cgroup shows it to the reader: relative to the
+	 * reader's cgroup namespace, so a namespaced caller does not learn
+	 * the host's layout.
+	 */
+	if (cgroup_path_ns(group->cgrp, path, PATH_MAX, current->nsproxy->cgroup_ns) < 0)
 		strscpy(path, "?", PATH_MAX);
 	hdr = genlmsg_put(skb, portid, seq, &kcg_family, flags, KCG_CMD_GROUP_GET);
 	if (!hdr)

@@ -76,6 +76,14 @@ pids+=("$sleeper")
 wait_until 10 eval "[ \"\$(procs_in $sleeper)\" = 0::/t25-box ]"
 t_run "root in a cgroup namespace attaches a process" in_cgns kcg attach t25/a "$sleeper"
 t_eq "the process moved into t25/a" "$(procs_in $sleeper)" "0::/kcg/t25/a"
+t_eq "show in a cgroup namespace: the cgroup path as /proc/PID/cgroup shows it there" \
+	"$(in_cgns kcg -j show t25/a | jq -r .cgroup)" "$(in_cgns cat /proc/$sleeper/cgroup | sed 's/^0:://')"
+t_eq "... which is relative to the namespace, not the host's path" \
+	"$(in_cgns kcg -j show t25/a | jq -r .cgroup)" "/../kcg/t25/a"
+t_eq "... and list in it says the same" \
+	"$(in_cgns kcg -j list | jq -r '.[] | select(.name == "t25/a") | .cgroup')" "/../kcg/t25/a"
+t_eq "show outside any namespace: the path from the cgroup2 root" \
+	"$(kcg -j show t25/a | jq -r .cgroup)" "/kcg/t25/a"
 t_run "root in a cgroup namespace freezes a group" in_cgns kcg freeze t25/a
 t_eq "t25/a is frozen" "$(cat $CG/kcg/t25/a/cgroup.freeze)" 1
 t_run "root in a cgroup namespace thaws it" in_cgns kcg thaw t25/a
