@@ -17,6 +17,9 @@ KERNEL	?= 6.1
 LINES	:= 6.1 6.12
 B	:= build
 
+# One version number for the package: dkms.conf's PACKAGE_VERSION.
+VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+
 CC	?= gcc
 CFLAGS	?= -O2 -g
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
@@ -42,6 +45,10 @@ tools: $(B)/bin/kcg
 $(B)/obj/%.o: %.c $(wildcard include/uapi/linux/*.h user/include/*.h user/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KCG_CFLAGS) -Iuser/lib -Iuser/cli -c -o $@ $<
+
+# The CLI reports the package version.
+$(B)/obj/user/cli/kcg.o: KCG_CFLAGS += -DKCG_VERSION='"$(VERSION)"'
+$(B)/obj/user/cli/kcg.o: dkms.conf
 
 $(B)/lib/libkcg.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)

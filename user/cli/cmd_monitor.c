@@ -120,7 +120,7 @@ int cmd_monitor(int argc, char **argv)
 	struct kcg *k;
 	int err;
 
-	if (getopt_long(argc, argv, "", options, NULL) != -1)
+	if (cli_getopt(argc, argv, options, false) != -1)
 		return cli_bad_option(argv);
 	for (int i = optind; i < argc; i++) {
 		err = cli_check_group_name("monitor", argv[i]);

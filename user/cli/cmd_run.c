@@ -273,13 +273,7 @@ int cmd_run(int argc, char **argv)
 		if (strcmp(argv[separator], "--") == 0)
 			break;
 	}
-	if (separator == argc)
-		return cli_usage("run: missing '--' before the command");
-	if (separator + 1 == argc)
-		return cli_usage("run: no command after '--'");
-	o.command = &argv[separator + 1];
-
-	while ((opt = getopt_long(separator, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(separator, argv, options, false)) != -1) {
 		switch (opt) {
 		case 'n':
 			if (parse_ns_list(optarg, &o.namespaces))
@@ -293,10 +287,15 @@ int cmd_run(int argc, char **argv)
 			return cli_bad_option(argv);
 		}
 	}
+	if (separator == argc)
+		return cli_syntax("run: missing '--' before the command");
+	if (separator + 1 == argc)
+		return cli_syntax("run: no command after '--'");
+	o.command = &argv[separator + 1];
 	if (optind >= separator)
-		return cli_usage("run: missing group name");
+		return cli_syntax("run: missing group name");
 	if (optind + 1 < separator)
-		return cli_usage("run: unexpected argument '%s' before '--'", argv[optind + 1]);
+		return cli_syntax("run: unexpected argument '%s' before '--'", argv[optind + 1]);
 	o.name = argv[optind];
 	status = cli_check_group_name("run", o.name);
 	if (status)

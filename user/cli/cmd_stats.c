@@ -129,7 +129,7 @@ int cmd_stats(int argc, char **argv)
 	struct kcg *k;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (opt != 'i' && opt != 'c')
 			return cli_bad_option(argv);
 		err = cli_watch_option("stats", opt, optarg, &w);

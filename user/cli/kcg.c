@@ -16,52 +16,108 @@
 #include "parse.h"
 #include "print.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
+#ifndef KCG_VERSION
+#error "KCG_VERSION is the package version, from dkms.conf: build with make"
+#endif
+
+/* The only place a command's synopsis is written: help and usage errors print it. */
+static const struct cli_command commands[] = {
+	{ "create", cmd_create, "NAME [--parent P] [--owner UID] [LIMITS]",
+	  "Create a group with its limits, in one request.", true },
+	{ "set", cmd_set, "NAME LIMITS",
+	  "Change limits of a group; those not given stay.", true },
+	{ "delete", cmd_delete, "NAME [--force]",
+	  "Delete a group; --force kills its tasks first.", false },
+	{ "list", cmd_list, "[--tree]",
+	  "One line per group (the default command).", false },
+	{ "show", cmd_show, "NAME",
+	  "A group's limits, state and cgroup.", false },
+	{ "attach", cmd_attach, "NAME PID...",
+	  "Move processes, with their threads, into a group.", false },
+	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] -- CMD [ARG...]",
+	  "Run CMD in a group, which it is in before it starts.", false },
+	{ "freeze", cmd_freeze, "NAME",
+	  "Freeze every task of a group and of the groups below.", false },
+	{ "thaw", cmd_thaw, "NAME",
+	  "Thaw a frozen group.", false },
+	{ "kill", cmd_kill, "NAME [--signal SIG]",
+	  "Signal every process of a group and of the groups below (default KILL).", false },
+	{ "adopt", cmd_adopt, "CGROUP_PATH [--name N]",
+	  "Account an existing cgroup as a group; kcg never changes it.", false },
+	{ "stats", cmd_stats, "[NAME...] [--interval S] [--count N]",
+	  "Counters of groups, or their rates every S seconds.", false },
+	{ "top", cmd_top, "[--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]",
+	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
+	{ "monitor", cmd_monitor, "[NAME...]",
+	  "The module's events as they happen, one line each.", false },
+	{ "version", cmd_version, "",
+	  "Versions of the tool and of the module, with its protocol and features.", false },
+	{ "help", cmd_help, "[COMMAND]",
+	  "Help on one command, or on all.", false },
 };
 
-static const struct command commands[] = {
-	{ "create",  cmd_create },
-	{ "set",     cmd_set },
-	{ "delete",  cmd_delete },
-	{ "list",    cmd_list },
-	{ "show",    cmd_show },
-	{ "attach",  cmd_attach },
-	{ "run",     cmd_run },
-	{ "freeze",  cmd_freeze },
-	{ "thaw",    cmd_thaw },
-	{ "kill",    cmd_kill },
-	{ "adopt",   cmd_adopt },
-	{ "stats",   cmd_stats },
-	{ "top",     cmd_top },
-	{ "monitor", cmd_monitor },
-	{ "version", cmd_version },
-};
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
 
-static void usage(FILE *out)
+static const struct cli_command *current;
+
+static const struct cli_command *find_command(const char *name)
 {
-	fputs("Usage: kcg [-j|--json] [-p|--pretty] [-V|--version] COMMAND ...\n"
-	      "Commands:\n"
-	      "  create NAME [--parent P] [--owner UID] [LIMITS]\n"
-	      "  set NAME LIMITS\n"
-	      "  delete NAME [--force]\n"
-	      "  list [--tree]                 (the default command)\n"
-	      "  show NAME\n"
-	      "  attach NAME PID...\n"
-	      "  run NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] -- CMD [ARG...]\n"
-	      "  freeze NAME | thaw NAME | kill NAME [--signal SIG]\n"
-	      "  adopt CGROUP_PATH [--name N]\n"
-	      "  stats [NAME...] [--interval S] [--count N]\n"
-	      "  top [--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]\n"
-	      "  monitor [NAME...]             (events until interrupted; needs CAP_SYS_ADMIN)\n"
-	      "  version\n"
-	      "LIMITS:\n"
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+void cli_set_command(const struct cli_command *command)
+{
+	current = command;
+}
+
+void cli_print_limits_help(FILE *out)
+{
+	fputs("LIMITS:\n"
 	      "  --cpu-max 50%|QUOTA/PERIOD|max  --cpu-weight 1..10000\n"
 	      "  --memory-max SIZE|max  --memory-high SIZE|max  --memory-low SIZE\n"
 	      "  --pids-max N|max  --cpuset CPULIST\n"
 	      "  --io-max MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N (repeatable)\n"
-	      "SIZE: 4096, 64K, 256M, 2G, 1T. See kcg(8).\n", out);
+	      "SIZE: 4096, 64K, 256M, 2G, 1T. NAME: levels of [A-Za-z0-9_.-]{1,63} joined by '/'.\n",
+	      out);
+}
+
+static void print_synopsis(FILE *out, const struct cli_command *c)
+{
+	fprintf(out, "usage: kcg %s%s%s\n", c->name, c->synopsis[0] ? " " : "", c->synopsis);
+}
+
+void cli_print_help(FILE *out, const struct cli_command *c)
+{
+	print_synopsis(out, c);
+	fprintf(out, "%s\n", c->summary);
+	if (c->limits)
+		cli_print_limits_help(out);
+	fputs("Options -j (JSON) and -p (pretty) go before or after the command. See kcg(8).\n",
+	      out);
+}
+
+/* All commands, for kcg -h and kcg help. */
+static void print_overview(FILE *out)
+{
+	fputs("usage: kcg [-j|--json] [-p|--pretty] [-V|--version] [-h|--help] COMMAND [ARG...]\n"
+	      "Container groups of the kcg kernel module. Without a COMMAND: list.\n"
+	      "COMMANDS:\n", out);
+	for (size_t i = 0; i < COMMAND_COUNT; i++)
+		fprintf(out, "  %s%s%s\n", commands[i].name, commands[i].synopsis[0] ? " " : "",
+			commands[i].synopsis);
+	cli_print_limits_help(out);
+	fputs("'kcg help COMMAND' or 'kcg COMMAND --help' for one command; kcg(8) for all.\n", out);
+}
+
+void cli_print_version(void)
+{
+	print_open_object(NULL);
+	print_string("tool", "kcg %s", KCG_VERSION);
+	print_close_object();
+	print_end_record();
 }
 
 struct kcg *cli_connect(void)
@@ -69,13 +125,14 @@ struct kcg *cli_connect(void)
 	struct kcg *k;
 	int err = kcg_open(&k);
 
+	/* Only a family the kernel does not know means the module is missing. */
 	if (err == -ENOENT) {
 		fputs("kcg: the kcg kernel module is not loaded; load it with 'modprobe kcg'\n",
 		      stderr);
 		return NULL;
 	}
 	if (err) {
-		cli_message("cannot open generic netlink: %s", strerror(-err));
+		cli_message("cannot reach the kcg module over generic netlink: %s", strerror(-err));
 		return NULL;
 	}
 	return k;
@@ -130,15 +187,167 @@ int cli_usage(const char *fmt, ...)
 	return 2;
 }
 
+/*
+ * A mistake in a command's line is followed by its synopsis; before the
+ * command, one line points to the help.
+ */
+int cli_syntax(const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (!current) {
+		cli_message("%s; try 'kcg help'", msg ? msg : fmt);
+	} else {
+		cli_message("%s", msg ? msg : fmt);
+		print_synopsis(stderr, current);
+	}
+	free(msg);
+	return 2;
+}
+
+/*
+ * cli_getopt hands getopt_long the command's options with vals of its own,
+ * so that after an error optopt tells which option it was: a command
+ * option's val is OPT_COMMAND + its index, a global long option's
+ * OPT_GLOBAL + its index; an unknown short option leaves its character,
+ * an unknown long one 0.
+ */
+enum { OPT_GLOBAL = 0x1000, OPT_COMMAND = 0x2000, OPTIONS_MAX = 64 };
+
+static const struct option global_options[] = {
+	{ "json",    no_argument, NULL, 'j' },
+	{ "pretty",  no_argument, NULL, 'p' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "help",    no_argument, NULL, 'h' },
+};
+
+#define GLOBAL_COUNT (sizeof(global_options) / sizeof(global_options[0]))
+
+/* What cli_bad_option() reports: the options of the failed cli_getopt call. */
+static const struct option *failed_options;
+
+static size_t count_options(const struct option *options)
+{
+	size_t n = 0;
+
+	while (options && options[n].name)
+		n++;
+	return n;
+}
+
+/* The option an optopt stands for, or NULL. */
+static const struct option *option_of(int opt)
+{
+	if (opt >= OPT_COMMAND && opt - OPT_COMMAND < (int)count_options(failed_options))
+		return &failed_options[opt - OPT_COMMAND];
+	if (opt >= OPT_GLOBAL && opt - OPT_GLOBAL < (int)GLOBAL_COUNT)
+		return &global_options[opt - OPT_GLOBAL];
+	return NULL;
+}
+
+/* How many long options, command's and global, begin with the len bytes of word. */
+static int prefix_matches(const char *word, size_t len)
+{
+	size_t n = count_options(failed_options);
+	int matches = 0;
+
+	for (size_t i = 0; i < n + GLOBAL_COUNT; i++) {
+		const char *name = i < n ? failed_options[i].name : global_options[i - n].name;
+
+		if (strncmp(name, word, len) == 0)
+			matches++;
+	}
+	return matches;
+}
+
+/* Flush stdout: true, said on stderr, if anything written to it was lost (a full disk). */
+static bool output_failed(void)
+{
+	if (fflush(stdout) != 0)
+		cli_message("cannot write the output: %s", strerror(errno));
+	else if (ferror(stdout))
+		cli_message("cannot write the output");	/* an earlier flush failed */
+	else
+		return false;
+	return true;
+}
+
+int cli_getopt(int argc, char **argv, const struct option *options, bool stop)
+{
+	struct option merged[OPTIONS_MAX + GLOBAL_COUNT + 1];
+	size_t n = count_options(options), i;
+	int opt;
+
+	/* A programming error, caught by every test of the command. */
+	if (n > OPTIONS_MAX)
+		abort();
+	for (i = 0; i < n; i++) {
+		merged[i] = options[i];
+		merged[i].flag = NULL;
+		merged[i].val = OPT_COMMAND + (int)i;
+	}
+	for (size_t g = 0; g < GLOBAL_COUNT; g++, i++) {
+		merged[i] = global_options[g];
+		merged[i].val = OPT_GLOBAL + (int)g;
+	}
+	merged[i] = (struct option){ NULL, 0, NULL, 0 };
+	opterr = 0;
+
+	for (;;) {
+		opt = getopt_long(argc, argv, stop ? "+jpVh" : "jpVh", merged, NULL);
+		if (opt >= OPT_COMMAND)
+			return options[opt - OPT_COMMAND].val;
+		if (opt >= OPT_GLOBAL)
+			opt = global_options[opt - OPT_GLOBAL].val;
+		switch (opt) {
+		case 'j':
+			print_init(stdout, true, print_is_pretty());
+			break;
+		case 'p':
+			print_init(stdout, print_is_json(), true);
+			break;
+		case 'V':
+			cli_print_version();
+			exit(output_failed() ? 1 : 0);
+		case 'h':
+			if (current)
+				cli_print_help(stdout, current);
+			else
+				print_overview(stdout);
+			exit(output_failed() ? 1 : 0);
+		case '?':
+			failed_options = options;
+			return '?';
+		default:
+			return opt;
+		}
+	}
+}
+
 int cli_bad_option(char **argv)
 {
-	/*
-	 * Commands have long options only. glibc sets optopt to the option's
-	 * value when a known long option lacks its value, to 0 when unknown.
-	 */
-	if (optopt && strncmp(argv[optind - 1], "--", 2) == 0)
-		return cli_usage("%s: option '%s' needs a value", argv[0], argv[optind - 1]);
-	return cli_usage("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+	const char *word = argv[optind - 1], *eq;
+	const struct option *o = option_of(optopt);
+	const char *prefix = current ? current->name : "", *sep = current ? ": " : "";
+	size_t len;
+
+	if (o && o->has_arg == no_argument)
+		return cli_syntax("%s%soption '--%s' takes no value", prefix, sep, o->name);
+	if (o)
+		return cli_syntax("%s%soption '--%s' needs a value", prefix, sep, o->name);
+	if (optopt)
+		return cli_syntax("%s%sunknown option '-%c'", prefix, sep, optopt);
+	/* An unknown long option: glibc has stepped over it. */
+	eq = strchr(word, '=');
+	len = eq ? (size_t)(eq - word) : strlen(word);
+	if (len > 2 && prefix_matches(word + 2, len - 2) > 1)
+		return cli_syntax("%s%sambiguous option '%.*s'", prefix, sep, (int)len, word);
+	return cli_syntax("%s%sunknown option '%.*s'", prefix, sep, (int)len, word);
 }
 
 int cli_check_group_name(const char *command, const char *name)
@@ -155,17 +364,31 @@ int cli_check_group_name(const char *command, const char *name)
 	}
 }
 
+/* Commands without options of their own: the globals, and no argument. */
+static int no_arguments(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ NULL, 0, NULL, 0 },
+	};
+
+	if (cli_getopt(argc, argv, options, false) != -1)
+		return cli_bad_option(argv);
+	if (optind < argc)
+		return cli_syntax("%s: unexpected argument '%s'", argv[0], argv[optind]);
+	return 0;
+}
+
 int cmd_version(int argc, char **argv)
 {
 	struct kcg_version v;
 	struct kcg *k;
 	int err;
 
-	(void)argv;
-	if (argc > 1)
-		return cli_usage("version takes no arguments");
+	err = no_arguments(argc, argv);
+	if (err)
+		return err;
 	print_open_object(NULL);
-	print_string("tool", "kcg %s", KCG_TOOL_VERSION);
+	print_string("tool", "kcg %s", KCG_VERSION);
 	k = cli_connect();
 	if (!k) {
 		print_close_object();
@@ -191,28 +414,39 @@ int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+int cmd_help(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_command *c;
+
+	if (cli_getopt(argc, argv, options, false) != -1)
+		return cli_bad_option(argv);
+	if (optind == argc) {
+		print_overview(stdout);
+		return 0;
+	}
+	if (optind + 1 < argc)
+		return cli_syntax("help: unexpected argument '%s'", argv[optind + 1]);
+	c = find_command(argv[optind]);
+	if (!c)
+		return cli_usage("help: unknown command '%s'; try 'kcg help'", argv[optind]);
+	cli_print_help(stdout, c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "json",    no_argument, NULL, 'j' },
-		{ "pretty",  no_argument, NULL, 'p' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help",    no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, pretty = false, version = false;
-	int opt, status;
+	const struct cli_command *c;
+	int status;
 
-	while ((opt = getopt_long(argc, argv, "+jpVh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j': json = true; break;
-		case 'p': pretty = true; break;
-		case 'V': version = true; break;
-		case 'h': usage(stdout); return 0;
-		default:  usage(stderr); return 2;
-		}
-	}
-	print_init(stdout, json, pretty);
+	print_init(stdout, false, false);
+	if (cli_getopt(argc, argv, options, true) != -1)
+		return cli_bad_option(argv);
 	argc -= optind;
 	argv += optind;
 	/*
@@ -220,22 +454,21 @@ int main(int argc, char **argv)
 	 * makes glibc also forget the "+" (no permuting) used above.
 	 */
 	optind = 0;
-	opterr = 0;
 
-	if (version)
-		return cmd_version(1, (char *[]){ "version", NULL });
 	if (argc == 0) {
-		status = cmd_list(1, (char *[]){ "list", NULL });
-		print_finish();
-		return status;
+		c = find_command("list");
+		argv = (char *[]){ "list", NULL };
+		argc = 1;
+	} else {
+		c = find_command(argv[0]);
+		if (!c)
+			return cli_usage("unknown command '%s'; try 'kcg help'", argv[0]);
 	}
-
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			status = commands[i].run(argc, argv);
-			print_finish();
-			return status;
-		}
-	}
-	return cli_usage("unknown command '%s'; try 'kcg --help'", argv[0]);
+	cli_set_command(c);
+	status = c->run(argc, argv);
+	/* Output that was lost is a failure, not a success. */
+	if (output_failed() && !status)
+		status = 1;
+	print_finish();
+	return status;
 }

@@ -32,6 +32,11 @@ bool print_is_json(void)
 	return pr.json;
 }
 
+bool print_is_pretty(void)
+{
+	return pr.pretty;
+}
+
 static void newline_indent(void)
 {
 	if (!pr.pretty)

@@ -12,6 +12,7 @@
 
 void print_init(FILE *out, bool json, bool pretty);
 bool print_is_json(void);
+bool print_is_pretty(void);
 /* Finish the document: closes JSON, flushes. */
 void print_finish(void);
 

@@ -1,0 +1,101 @@
+#!/bin/bash
+# The kcg CLI on the host, where no module is needed: help, the version,
+# usage errors and global options. Runs the binary given as $1 (tests/unit/run
+# builds it with ASan + UBSan). TAP out.
+#   tests/unit/test_cli.sh KCG_BINARY
+. "$(dirname "$0")/../lib/tap.sh"
+
+KCG=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor version help)
+
+kcg() { "$KCG" "$@"; }
+to_full() { "$KCG" "$@" > /dev/full; }
+# out CMD...: "RC|STDOUT|STDERR" of CMD, for one comparison.
+out() {
+	local o e rc
+	o=$("$@" 2> "$tmpd/err")
+	rc=$?
+	e=$(cat "$tmpd/err")
+	printf '%s|%s|%s' "$rc" "$o" "$e"
+}
+tmpd=$(mktemp -d)
+trap 'rm -rf "$tmpd"' EXIT
+
+# Version: the tool's own, the package's, with no module.
+t_eq "kcg -V prints the package version, exit 0, nothing on stderr" "$(out kcg -V)" "0|kcg $version|"
+t_eq "kcg --version is the same" "$(out kcg --version)" "0|kcg $version|"
+t_eq "kcg -j -V is JSON" "$(out kcg -j -V)" "0|{\"tool\":\"$version\"}|"
+t_eq "-V after a command too" "$(out kcg list -V)" "0|kcg $version|"
+t_eq "-V to a full disk fails" "$(out to_full -V)" "1||kcg: cannot write the output"
+
+# Help, from the one table: every command, and each alone three ways.
+all=$(kcg help)
+t_eq "kcg help exits 0" "$?" 0
+t_eq "kcg -h and kcg --help are kcg help" "$(kcg -h)/$(kcg --help)" "$all/$all"
+t_match "kcg help starts with the usage line" "$all" '^usage: kcg \[-j\|--json\] .*COMMAND'
+missing=
+for c in "${commands[@]}"; do
+	grep -q "^  $c\b" <<<"$all" || missing+=" $c"
+done
+t_eq "kcg help lists every command" "$missing" ""
+bad=
+for c in "${commands[@]}"; do
+	one=$(kcg help "$c") || bad+=" $c(help exit)"
+	[[ $one == "usage: kcg $c"* ]] || bad+=" $c(usage line)"
+	[ "$(kcg "$c" --help)" = "$one" ] || bad+=" $c(--help)"
+	[ "$(kcg "$c" -h)" = "$one" ] || bad+=" $c(-h)"
+	# The synopsis in kcg help is the same text.
+	grep -qxF "  ${one#usage: kcg }" <<<"$all" || bad+=" $c(overview)"
+done
+t_eq "kcg help CMD, kcg CMD --help and -h: the same synopsis, exit 0" "$bad" ""
+t_match "help create lists the limit options" "$(kcg help create)" '--memory-max SIZE'
+t_match "kcg CMD --help exits 0 before a missing argument" "$(out kcg show --help)" '^0\|usage: kcg show NAME'
+t_eq "help of an unknown command" "$(out kcg help nope)" \
+	"2||kcg: help: unknown command 'nope'; try 'kcg help'"
+t_eq "help to a full disk fails" "$(out to_full help)" \
+	"1||kcg: cannot write the output: No space left on device"
+
+# Usage errors: one "kcg:" line, and for a command its synopsis; never
+# glibc's message or the whole help.
+t_eq "kcg -x: one line and a hint, exit 2" "$(out kcg -x)" "2||kcg: unknown option '-x'; try 'kcg help'"
+t_eq "kcg --bogus" "$(out kcg --bogus)" "2||kcg: unknown option '--bogus'; try 'kcg help'"
+t_eq "kcg -jx: the bad letter of a cluster" "$(out kcg -jx)" "2||kcg: unknown option '-x'; try 'kcg help'"
+t_eq "an unknown command" "$(out kcg bogus)" "2||kcg: unknown command 'bogus'; try 'kcg help'"
+t_eq "an unknown option of a command, then its synopsis" "$(out kcg list --bogus)" \
+	"2||kcg: list: unknown option '--bogus'
+usage: kcg list [--tree]"
+t_eq "an unknown short option of a command" "$(out kcg stats -x)" \
+	"2||kcg: stats: unknown option '-x'
+usage: kcg stats [NAME...] [--interval S] [--count N]"
+t_match "an option without its value" "$(out kcg top --sort)" "^2\|\|kcg: top: option '--sort' needs a value
+usage: kcg top "
+t_match "a value for an option that takes none" "$(out kcg list --tree=yes)" \
+	"^2\|\|kcg: list: option '--tree' takes no value"
+t_match "an ambiguous abbreviation" "$(out kcg create --mem 1G x)" \
+	"^2\|\|kcg: create: ambiguous option '--mem'"
+t_match "an abbreviation that is not ambiguous works" "$(out kcg delete --forc)" \
+	"^2\|\|kcg: delete: missing group name"
+t_eq "a missing argument, then the synopsis" "$(out kcg show)" "2||kcg: show: missing group name
+usage: kcg show NAME"
+t_eq "an argument too many" "$(out kcg freeze a b)" "2||kcg: freeze: unexpected argument 'b'
+usage: kcg freeze NAME"
+t_eq "version takes no argument" "$(out kcg version x)" "2||kcg: version: unexpected argument 'x'
+usage: kcg version"
+r=$(out kcg create x --cpu-weight 0)
+t_eq "a bad value is one line, exit 2" "$(wc -l <<<"$r")/${r%% (out of range)*}" \
+	"1/2||kcg: create: bad --cpu-weight '0'"
+
+# Global options after the command: parsed, not unknown (the module may be
+# missing here: then the command fails with 1, never with a usage error).
+for args in "list -j" "list -p" "list --json --pretty" "stats -j" "monitor -j" "top -j --count 1"; do
+	# shellcheck disable=SC2086
+	r=$(out timeout 10 "$KCG" $args)
+	if [ "${r%%|*}" = 2 ]; then
+		not_ok "kcg $args: -j/-p after the command are accepted" "$r"
+	else
+		ok "kcg $args: -j/-p after the command are accepted"
+	fi
+done
+tap_done
