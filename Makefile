@@ -47,8 +47,8 @@ $(B)/obj/%.o: %.c $(wildcard include/uapi/linux/*.h user/include/*.h user/*/*.h)
 	$(CC) $(CFLAGS) $(KCG_CFLAGS) -Iuser/lib -Iuser/cli -c -o $@ $<
 
 # The CLI reports the package version.
-$(B)/obj/user/cli/kcg.o: KCG_CFLAGS += -DKCG_VERSION='"$(VERSION)"'
-$(B)/obj/user/cli/kcg.o: dkms.conf
+$(B)/obj/user/cli/common.o: KCG_CFLAGS += -DKCG_VERSION='"$(VERSION)"'
+$(B)/obj/user/cli/common.o: dkms.conf
 
 $(B)/lib/libkcg.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)

@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the kcg CLI's command files. */
+/*
+ * The kcg CLI: what common.c gives every command, and the commands the
+ * dispatcher (kcg.c) runs. common.c calls no command.
+ */
 #ifndef KCG_CLI_H
 #define KCG_CLI_H
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "libkcg.h"
@@ -21,10 +25,18 @@ struct cli_command {
 	bool limits;		/* takes the limit options: help lists them */
 };
 
+/* common.c */
+/* The package version the tool was built as. */
+extern const char cli_tool_version[];
+/* The dispatcher's table, for help and lookups. */
+void cli_set_commands(const struct cli_command *table, size_t count);
+const struct cli_command *cli_find_command(const char *name);
 /* The command being run, for -h and usage errors; NULL before one is chosen. */
 void cli_set_command(const struct cli_command *command);
 /* "usage: kcg NAME SYNOPSIS", the summary, and the limit options it takes. */
 void cli_print_help(FILE *out, const struct cli_command *command);
+/* The global usage and every command's synopsis. */
+void cli_print_overview(FILE *out);
 /* The limit options, SIZE and the name grammar, as help prints them. */
 void cli_print_limits_help(FILE *out);
 /* The tool's own version ({"tool":...} in JSON); needs no module. */
@@ -38,6 +50,8 @@ void cli_print_version(void);
  * stop at the first non-option argument, as "+" does.
  */
 int cli_getopt(int argc, char **argv, const struct option *options, bool stop);
+/* Flush stdout: true, said on stderr, if output was lost (a full disk). */
+bool cli_output_failed(void);
 
 /* Open the module's netlink family, or explain to stderr why not. */
 struct kcg *cli_connect(void);
@@ -67,14 +81,20 @@ int cli_bad_option(char **argv);
 int cli_check_group_name(const char *command, const char *name);
 /*
  * Order of group names that puts every group right after its parent and
- * its children by name: '/' sorts before every name character. (cmd_list.c)
+ * its children by name: '/' sorts before every name character.
  */
 int cli_compare_names(const char *a, const char *b);
+struct watch;
+/* --interval ('i') or --count ('c') into watch: 0, or a usage error (2). */
+int cli_watch_option(const char *command, int opt, const char *arg, struct watch *watch);
+/* The error of sample_take(): on the name that failed, if any. Returns 1. */
+int cli_sample_error(struct kcg *k, int err, const char *command, const char *failed);
 
 /*
  * Every command gets argv[0] = its name and parses the rest with
  * cli_getopt, from a fresh getopt state.
  */
+/* kcg.c */
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 /* cmd_group.c */
@@ -93,11 +113,6 @@ int cmd_show(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 /* cmd_stats.c */
 int cmd_stats(int argc, char **argv);
-struct watch;
-/* --interval ('i') or --count ('c') into watch: 0, or a usage error (2). */
-int cli_watch_option(const char *command, int opt, const char *arg, struct watch *watch);
-/* The error of sample_take(): on the name that failed, if any. Returns 1. */
-int cli_sample_error(struct kcg *k, int err, const char *command, const char *failed);
 /* cmd_top.c */
 int cmd_top(int argc, char **argv);
 /* cmd_monitor.c */

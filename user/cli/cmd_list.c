@@ -184,17 +184,6 @@ int cmd_show(int argc, char **argv)
 	return err;
 }
 
-int cli_compare_names(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		unsigned char ca = *a == '/' ? 1 : (unsigned char)*a;
-		unsigned char cb = *b == '/' ? 1 : (unsigned char)*b;
-
-		if (ca != cb || !ca)
-			return ca - cb;
-	}
-}
-
 static int compare_groups(const void *a, const void *b)
 {
 	return cli_compare_names(kcg_group_name(*(const struct kcg_group *const *)a),
