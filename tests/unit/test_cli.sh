@@ -87,6 +87,12 @@ r=$(out kcg create x --cpu-weight 0)
 t_eq "a bad value is one line, exit 2" "$(wc -l <<<"$r")/${r%% (out of range)*}" \
 	"1/2||kcg: create: bad --cpu-weight '0'"
 
+# Values checked before any request.
+t_match "monitor --type: an unknown type is named" "$(out kcg monitor --type created,nope)" \
+	"^2\|\|kcg: monitor: bad --type 'created,nope': no event type 'nope'; types are created,"
+t_eq "monitor --time: mono, wall or iso" "$(out kcg monitor --time utc)" \
+	"2||kcg: monitor: bad --time 'utc': mono, wall or iso"
+
 # Global options after the command: parsed, not unknown (the module may be
 # missing here: then the command fails with 1, never with a usage error).
 for args in "list -j" "list -p" "list --json --pretty" "stats -j" "monitor -j" "top -j --count 1"; do

@@ -41,7 +41,7 @@ static const struct cli_command commands[] = {
 	  "Counters of groups, or their rates every S seconds.", false },
 	{ "top", cmd_top, "[--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]",
 	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
-	{ "monitor", cmd_monitor, "[NAME...]",
+	{ "monitor", cmd_monitor, "[NAME...] [--type TYPE,...] [--time mono|wall|iso]",
 	  "The module's events as they happen, one line each.", false },
 	{ "version", cmd_version, "",
 	  "Versions of the tool and of the module, with its protocol and features.", false },

@@ -1,0 +1,108 @@
+#!/bin/bash
+# The CLI's conventions with the module loaded: global options after the
+# command, monitor's --type and --time, run's optional "--" and its
+# --uid/--gid/--chdir/--setenv, adopt's default names, bash completion.
+# (Help, -V and usage errors need no module: tests/unit/test_cli.sh.)
+. "$(dirname "$0")/../lib/tap.sh"
+
+tmp=$(mktemp -d /tmp/t30.XXXXXX)
+chmod 755 "$tmp"
+pids=()
+groups=(t30/a t30/r t30 t30m/a t30m)
+
+remove_groups() {
+	for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
+}
+cleanup() {
+	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	remove_groups
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+remove_groups
+
+# Global options after the command.
+t_run "setup: groups t30 and t30/a" eval "kcg create t30 --pids-max 50 && kcg create t30/a"
+t_eq "kcg list -j is kcg -j list" "$(kcg list -j)" "$(kcg -j list)"
+t_eq "kcg show NAME -j" "$(kcg show t30 -j | jq -r .limits.pids_max)" 50
+t_eq "-j -p after the command: pretty JSON" "$(kcg show t30/a -j -p | head -1)" "{"
+t_eq "--json between the arguments" "$(kcg stats t30 --json t30/a | jq -r '.[].name' | sort | xargs)" \
+	"t30 t30/a"
+t_eq "kcg top -j after the command is JSON frames" \
+	"$(kcg top --count 1 --interval 0.2 -j | jq -r 'type')" array
+
+# monitor: --type, --time; -j after the command.
+M1=$tmp/m1.json	# kcg monitor t30m --type created,destroyed -j
+M2=$tmp/m2.txt	# kcg monitor t30m --time iso
+M3=$tmp/m3.json	# kcg -j monitor t30m --time wall
+M4=$tmp/m4.txt	# kcg monitor t30m --time wall --type set --type frozen
+kcg monitor t30m --type created,destroyed -j > "$M1" 2> "$tmp/m1.err" &
+pids+=($!)
+kcg monitor t30m --time iso > "$M2" 2> "$tmp/m2.err" &
+pids+=($!)
+kcg -j monitor t30m --time wall > "$M3" 2> "$tmp/m3.err" &
+pids+=($!)
+kcg monitor t30m --time wall --type set --type frozen,thawed > "$M4" 2> "$tmp/m4.err" &
+pids+=($!)
+# Ready when the monitors saw the marker: created t30m, or for M4 a set on it.
+ready=no
+for i in $(seq 30); do
+	kcg create t30m >/dev/null
+	kcg set t30m --pids-max 10 >/dev/null
+	if wait_until 2 eval "grep -q '\"created\",\"name\":\"t30m\"' '$M1' &&
+	   grep -q ' created t30m ' '$M2' && grep -q '\"created\",\"name\":\"t30m\"' '$M3' &&
+	   grep -q ' set t30m ' '$M4'"; then
+		ready=yes
+		break
+	fi
+	kcg delete t30m >/dev/null
+done
+t_eq "the monitors are ready (saw the marker group)" "$ready" yes
+start=$(date +%s)
+kcg create t30m/a >/dev/null
+kcg set t30m/a --memory-max 64M >/dev/null
+kcg freeze t30m/a >/dev/null
+kcg thaw t30m/a >/dev/null
+kcg delete t30m/a >/dev/null
+wait_until 10 grep -q '"destroyed","name":"t30m/a"' "$M1"
+wait_until 10 grep -q ' thawed t30m/a ' "$M4"
+wait_until 10 grep -q ' destroyed t30m/a ' "$M2"
+kill -INT "${pids[@]}"
+wait "${pids[@]}" 2>/dev/null
+pids=()
+
+t_eq "--type created,destroyed -j: only those types, in order" \
+	"$(jq -r 'select(.name == "t30m/a") | .type' "$M1" | xargs)" "created destroyed"
+t_eq "--type repeated is a union: set, frozen, thawed" \
+	"$(awk '$6 == "t30m/a" {print $5}' "$M4" | xargs)" "set frozen thawed"
+t_match "--time iso: the line starts with RFC 3339 time" "$(grep ' set t30m/a ' "$M2")" \
+	'^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}[+-][0-9]{2}:[0-9]{2} seq [0-9]+ set t30m/a id [0-9]+$'
+when=$(grep ' set t30m/a ' "$M2" | cut -d' ' -f1)
+at=$(date -d "$when" +%s 2>/dev/null || echo 0)
+if [ $((at - start)) -ge -5 ] && [ $((at - start)) -le 60 ]; then ok "--time iso: the wall-clock time of now"
+else not_ok "--time iso: the wall-clock time of now" "event at '$when' ($at), test at $start"; fi
+t_match "--time wall: local date and time to the microsecond" "$(grep ' frozen t30m/a ' "$M4")" \
+	'^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} seq [0-9]+ frozen t30m/a id [0-9]+$'
+t_match "-j --time wall: a time key in RFC 3339, after timestamp_ns" \
+	"$(jq -c 'select(.name == "t30m/a" and .type == "set") | keys_unsorted[0:3]' "$M3")" \
+	'^\["timestamp_ns","time","seq"\]$'
+jt=$(jq -r 'select(.name == "t30m/a" and .type == "set") | .time' "$M3")
+t_eq "-j: time and timestamp_ns are the same instant (to 1 s)" \
+	"$(python3 -c '
+import datetime, sys, time
+t = datetime.datetime.fromisoformat(sys.argv[1]).timestamp()
+mono = int(sys.argv[2]) / 1e9
+print(abs((t - time.time()) - (mono - time.clock_gettime(time.CLOCK_MONOTONIC))) < 1)' \
+	"$jt" "$(jq -r 'select(.name == "t30m/a" and .type == "set") | .timestamp_ns' "$M3")" 2>&1)" True
+t_eq "default --time mono: no time key, as before" \
+	"$(jq -r 'select(.name == "t30m/a") | has("time")' "$M1" | sort -u)" false
+t_eq "the monitors wrote no errors" "$(cat "$tmp"/m?.err)" ""
+t_err "--type with an unknown type names it and lists the known ones" 2 \
+	"bad --type 'created,nope': no event type 'nope'; types are created,.*,oom-kill,.*task-exit" \
+	kcg monitor --type created,nope
+t_err "--time with an unknown format" 2 "bad --time 'utc': mono, wall or iso" kcg monitor --time utc
+
+cleanup
+trap - EXIT
+tap_done
