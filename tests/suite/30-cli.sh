@@ -103,6 +103,55 @@ t_err "--type with an unknown type names it and lists the known ones" 2 \
 	kcg monitor --type created,nope
 t_err "--time with an unknown format" 2 "bad --time 'utc': mono, wall or iso" kcg monitor --time utc
 
+# run: "--" optional; --uid, --gid, --chdir, --setenv.
+t_run "setup: t30/r to run in" kcg create t30/r
+t_eq "run without --: CMD starts at the first argument after NAME" \
+	"$(kcg run t30/r cat /proc/self/cgroup)" "0::/kcg/t30/r"
+t_eq "run without --: CMD's own options stay its own" "$(kcg run t30/r printf '%s|' -j --ns x -h)" \
+	"-j|--ns|x|-h|"
+t_eq "run: options before NAME and after it" \
+	"$(kcg run --ns uts t30/r --hostname box hostname)" box
+t_eq "run -- NAME CMD: after --, NAME then CMD" "$(kcg run -- t30/r echo ok)" ok
+t_eq "run NAME -- CMD still works" "$(kcg run t30/r -- printf '%s|' -- --x)" "--|--x|"
+t_eq "run -j NAME: a global option is not the name" "$(kcg run -j t30/r echo ok)" ok
+
+nobody_ids="$(id -u nobody) $(id -g nobody)"
+t_eq "--uid nobody: CMD runs as nobody, in nobody's primary group" \
+	"$(kcg run t30/r --uid nobody -- sh -c 'echo $(id -u) $(id -g)')" "$nobody_ids"
+t_eq "--uid nobody: nobody's supplementary groups, not root's" \
+	"$(kcg run t30/r --uid nobody -- id -G | tr ' ' '\n' | sort -n | xargs)" \
+	"$(id -G nobody | tr ' ' '\n' | sort -n | xargs)"
+t_eq "--uid nobody: still in the group (placed before the drop)" \
+	"$(kcg run t30/r --uid nobody cat /proc/self/cgroup)" "0::/kcg/t30/r"
+t_eq "--uid nobody: no capability left" \
+	"$(kcg run t30/r --uid nobody awk '/^Cap(Eff|Prm):/ {print $2}' /proc/self/status | sort -u)" \
+	0000000000000000
+t_eq "--uid nobody: USER, LOGNAME and HOME are nobody's" \
+	"$(kcg run t30/r --uid nobody sh -c 'echo $USER $LOGNAME $HOME')" \
+	"nobody nobody $(getent passwd nobody | cut -d: -f6)"
+t_eq "--uid 4321 --gid 4322: numeric ids without an entry, no supplementary group" \
+	"$(kcg run t30/r --uid 4321 --gid 4322 sh -c 'echo $(id -u) $(id -g) $(id -G)')" "4321 4322 4322"
+t_eq "--gid alone: the group changes, the user stays root" \
+	"$(kcg run t30/r --gid 4322 sh -c 'echo $(id -u) $(id -g) $(id -G)')" "0 4322 4322"
+t_eq "--uid nobody --gid 4322: --gid wins over the primary group" \
+	"$(kcg run t30/r --uid nobody --gid 4322 id -g)" 4322
+mkdir -p "$tmp/work" "$tmp/closed"
+chmod 700 "$tmp/closed"
+t_eq "--chdir: CMD starts there" "$(kcg run t30/r --chdir "$tmp/work" pwd)" "$tmp/work"
+t_err "--chdir into a directory the user may not enter fails: 125" 125 "closed: Permission denied" \
+	kcg run t30/r --uid nobody --chdir "$tmp/closed" pwd
+t_err "--chdir to nowhere: 125" 125 "nowhere: No such file" kcg run t30/r --chdir "$tmp/nowhere" pwd
+t_eq "--setenv: repeatable, the value may hold '='" \
+	"$(kcg run t30/r --setenv T30_A=1 --setenv T30_B=x=y -- sh -c 'echo $T30_A $T30_B')" "1 x=y"
+t_eq "--setenv overrides what --uid sets" \
+	"$(kcg run t30/r --uid nobody --setenv HOME=/t30 sh -c 'echo $HOME')" /t30
+t_eq "--setenv leaves the rest of the environment" "$(T30_KEEP=k kcg run t30/r --setenv T30_A=1 \
+	sh -c 'echo $T30_KEEP')" k
+t_eq "--uid with --ns pid,mnt: pid 1 as nobody" \
+	"$(kcg run t30/r --ns pid,mnt --uid nobody sh -c 'echo $$ $(id -u)')" "1 $(id -u nobody)"
+t_eq "the exit status still comes back as nobody" \
+	"$(kcg run t30/r --uid nobody sh -c 'exit 7' >/dev/null 2>&1; echo $?)" 7
+
 cleanup
 trap - EXIT
 tap_done

@@ -93,6 +93,24 @@ t_match "monitor --type: an unknown type is named" "$(out kcg monitor --type cre
 t_eq "monitor --time: mono, wall or iso" "$(out kcg monitor --time utc)" \
 	"2||kcg: monitor: bad --time 'utc': mono, wall or iso"
 
+t_eq "run: the command is missing" "$(out kcg run g)" "2||kcg: run: missing the command
+$(kcg help run | head -1)"
+t_eq "run: nothing after --" "$(out kcg run g --)" "2||kcg: run: no command after '--'
+$(kcg help run | head -1)"
+t_eq "run: --setenv needs NAME=VALUE" "$(out kcg run g --setenv X -- true)" \
+	"2||kcg: run: bad --setenv 'X': expected NAME=VALUE"
+t_eq "run: --setenv with no name" "$(out kcg run g --setenv =1 true)" \
+	"2||kcg: run: bad --setenv '=1': expected NAME=VALUE"
+t_eq "run: --uid of no user" "$(out kcg run g --uid no-such-user-t true)" \
+	"2||kcg: run: bad --uid 'no-such-user-t': no such user"
+t_eq "run: --gid of no group" "$(out kcg run g --gid no-such-group-t true)" \
+	"2||kcg: run: bad --gid 'no-such-group-t': no such group"
+t_eq "run: a uid with no passwd entry needs --gid" "$(out kcg run g --uid 4123999 true)" \
+	"2||kcg: run: uid 4123999 has no passwd entry, so no group: give --gid"
+t_eq "run: --uid does not go with --ns user" "$(out kcg run g --ns user --uid 0 true)" \
+	"2||kcg: run: --uid and --gid do not go with --ns user, which maps the caller to root inside"
+t_eq "run: -h after CMD is CMD's (no help, a request)" "$(kcg run g true -h 2>&1 | grep -c '^usage')" 0
+
 # Global options after the command: parsed, not unknown (the module may be
 # missing here: then the command fails with 1, never with a usage error).
 for args in "list -j" "list -p" "list --json --pretty" "stats -j" "monitor -j" "top -j --count 1"; do

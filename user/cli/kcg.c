@@ -27,7 +27,8 @@ static const struct cli_command commands[] = {
 	  "A group's limits, state and cgroup.", false },
 	{ "attach", cmd_attach, "NAME PID...",
 	  "Move processes, with their threads, into a group.", false },
-	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] -- CMD [ARG...]",
+	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] [--uid U] "
+	  "[--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]",
 	  "Run CMD in a group, which it is in before it starts.", false },
 	{ "freeze", cmd_freeze, "NAME",
 	  "Freeze every task of a group and of the groups below.", false },
