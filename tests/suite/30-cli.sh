@@ -10,8 +10,15 @@ chmod 755 "$tmp"
 pids=()
 groups=(t30/a t30/r t30 t30m/a t30m)
 
+id64=4f2b8c0d9e1a7b3c5d6e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c
+uid=0e2a6f4c_1b3d_4e5f_8a9b_0c1d2e3f4a5b
+adopted=(docker-4f2b8c0d9e1a "pod$uid" t30-nginx t30-unit t30-at)
 remove_groups() {
-	for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
+	for g in "${groups[@]}" "${adopted[@]}"; do kcg delete --force "$g" 2>/dev/null; done
+	for d in "docker-$id64.scope" "kubepods-burstable-pod$uid.slice" t30-nginx.service \
+		'user@1000.service' ''; do
+		rmdir "$CG/t30-cg/$d" 2>/dev/null
+	done
 }
 cleanup() {
 	for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
@@ -151,6 +158,24 @@ t_eq "--uid with --ns pid,mnt: pid 1 as nobody" \
 	"$(kcg run t30/r --ns pid,mnt --uid nobody sh -c 'echo $$ $(id -u)')" "1 $(id -u nobody)"
 t_eq "the exit status still comes back as nobody" \
 	"$(kcg run t30/r --uid nobody sh -c 'exit 7' >/dev/null 2>&1; echo $?)" 7
+
+# adopt without --name: a short default name that fits.
+mkdir -p "$CG/t30-cg/docker-$id64.scope" "$CG/t30-cg/kubepods-burstable-pod$uid.slice" \
+	"$CG/t30-cg/t30-nginx.service" "$CG/t30-cg/user@1000.service"
+t_run "adopt docker-<id>.scope without --name" kcg adopt "/t30-cg/docker-$id64.scope"
+t_eq "it is docker-<12 hex>, with the full cgroup path" \
+	"$(kcg -j show docker-4f2b8c0d9e1a | jq -r .cgroup)" "/t30-cg/docker-$id64.scope"
+t_run "adopt a kubepods burstable pod slice without --name" \
+	kcg adopt "/t30-cg/kubepods-burstable-pod$uid.slice/"
+t_eq "it is pod<uid>" "$(kcg -j show "pod$uid" | jq -r '.state | join(",")')" adopted
+t_run "adopt NAME.service without --name" kcg adopt /t30-cg/t30-nginx.service
+t_eq "the unit type is dropped" "$(kcg -j list | jq -r '.[].name' | grep -c '^t30-nginx$')" 1
+t_err "no name fits user@1000.service: exit 2, use --name" 2 \
+	"no default name fits 'user@1000\.service'.*give one with --name" \
+	kcg adopt '/t30-cg/user@1000.service'
+t_run "with --name it is adopted" kcg adopt '/t30-cg/user@1000.service' --name t30-at
+t_eq "--name still wins over the default" "$(kcg -j show t30-at | jq -r .cgroup)" \
+	'/t30-cg/user@1000.service'
 
 cleanup
 trap - EXIT

@@ -111,6 +111,13 @@ t_eq "run: --uid does not go with --ns user" "$(out kcg run g --ns user --uid 0 
 	"2||kcg: run: --uid and --gid do not go with --ns user, which maps the caller to root inside"
 t_eq "run: -h after CMD is CMD's (no help, a request)" "$(kcg run g true -h 2>&1 | grep -c '^usage')" 0
 
+t_eq "adopt: no default name fits a unit with '@'" "$(out kcg adopt /system.slice/user@1000.service)" \
+	"2||kcg: adopt: no default name fits 'user@1000.service' (names are made of [A-Za-z0-9_.-]); give one with --name"
+t_eq "adopt: no default name past 63 characters" "$(out kcg adopt "/x/$(printf 'z%.0s' {1..64})")" \
+	"2||kcg: adopt: no default name fits '$(printf 'z%.0s' {1..64})' (over 63 characters); give one with --name"
+t_eq "adopt: the root has no last component" "$(out kcg adopt //)" \
+	"2||kcg: adopt: '/' has no last component to name the group after; give one with --name"
+
 # Global options after the command: parsed, not unknown (the module may be
 # missing here: then the command fails with 1, never with a usage error).
 for args in "list -j" "list -p" "list --json --pretty" "stats -j" "monitor -j" "top -j --count 1"; do

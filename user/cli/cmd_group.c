@@ -405,7 +405,7 @@ int cmd_adopt(int argc, char **argv)
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ NULL, 0, NULL, 0 },
 	};
-	char path[4096], *base;
+	char path[4096], derived[KCG_NAME_LEVEL_MAX + 1], *base;
 	const char *name = NULL;
 	size_t len;
 	int opt, status;
@@ -428,7 +428,21 @@ int cmd_adopt(int argc, char **argv)
 		path[--len] = '\0';
 	if (!name) {
 		base = strrchr(path, '/');
-		name = base ? base + 1 : path;
+		base = base ? base + 1 : path;
+		if (!*base)
+			return cli_usage("adopt: '%s' has no last component to name the group after; "
+					 "give one with --name", path);
+		switch (parse_default_name(base, derived, sizeof(derived))) {
+		case 0:
+			name = derived;
+			break;
+		case -ENAMETOOLONG:
+			return cli_usage("adopt: no default name fits '%s' (over %d characters); "
+					 "give one with --name", base, KCG_NAME_LEVEL_MAX);
+		default:
+			return cli_usage("adopt: no default name fits '%s' (names are made of "
+					 "[A-Za-z0-9_.-]); give one with --name", base);
+		}
 	}
 	status = cli_check_group_name("adopt", name);
 	return status ? status : group_op("adopt", name, do_adopt, path);
