@@ -136,6 +136,8 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 755 $(B)/bin/kcg $(DESTDIR)$(PREFIX)/sbin/kcg
 	install -D -m 644 docs/man/kcg.8 $(DESTDIR)$(PREFIX)/share/man/man8/kcg.8
+	install -D -m 644 deploy/bash-completion/kcg \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcg
 	install -D -m 644 include/uapi/linux/kcg.h $(DESTDIR)$(PREFIX)/include/linux/kcg.h
 	install -D -m 644 user/include/libkcg.h $(DESTDIR)$(PREFIX)/include/libkcg.h
 	install -D -m 644 $(B)/lib/libkcg.a $(DESTDIR)$(PREFIX)/lib/libkcg.a

@@ -8,7 +8,7 @@
 tmp=$(mktemp -d /tmp/t30.XXXXXX)
 chmod 755 "$tmp"
 pids=()
-groups=(t30/a t30/r t30 t30m/a t30m)
+groups=(t30/a t30/r t30/o t30 t30m/a t30m)
 
 id64=4f2b8c0d9e1a7b3c5d6e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c
 uid=0e2a6f4c_1b3d_4e5f_8a9b_0c1d2e3f4a5b
@@ -176,6 +176,19 @@ t_err "no name fits user@1000.service: exit 2, use --name" 2 \
 t_run "with --name it is adopted" kcg adopt '/t30-cg/user@1000.service' --name t30-at
 t_eq "--name still wins over the default" "$(kcg -j show t30-at | jq -r .cgroup)" \
 	'/t30-cg/user@1000.service'
+
+# Bash completion with the module: group names from kcg list.
+complete_words() {
+	bash -c '. "$1/deploy/bash-completion/kcg"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kcg 2>/dev/null
+		printf "%s\n" "${COMPREPLY[@]}" | sort | xargs' _ "$KCG_REPO" kcg "$@"
+}
+t_run "setup: t30/o owned by uid 4321" kcg create t30/o --owner 4321
+t_eq "completion: kcg show t30/ offers the groups" "$(complete_words show t30/)" "t30/a t30/o t30/r"
+t_eq "completion: kcg run NAME, the groups" "$(complete_words run --ns pid t30/)" "t30/a t30/o t30/r"
+t_eq "completion: an owner is offered its own groups only" \
+	"$(setpriv --reuid=4321 --regid=4321 --clear-groups bash -c '. "$1/deploy/bash-completion/kcg"
+		COMP_WORDS=(kcg freeze t30); COMP_CWORD=2; _kcg; echo "${COMPREPLY[*]}"' _ "$KCG_REPO")" t30/o
 
 cleanup
 trap - EXIT

@@ -118,6 +118,50 @@ t_eq "adopt: no default name past 63 characters" "$(out kcg adopt "/x/$(printf '
 t_eq "adopt: the root has no last component" "$(out kcg adopt //)" \
 	"2||kcg: adopt: '/' has no last component to name the group after; give one with --name"
 
+# Bash completion, against this binary; `list` answers from a stub.
+cat > "$tmpd/kcg" <<STUB
+#!/bin/bash
+[ "\$1" = list ] && { printf '%s\n' 'web id 1 owner - state -' 'web/api id 2 owner - state -' \
+	'db id 3 owner 1000 state populated'; exit 0; }
+exec "$KCG" "\$@"
+STUB
+chmod +x "$tmpd/kcg"
+# complete WORD...: what completing the last word offers, sorted, on one line.
+complete_words() {
+	bash -c '. "$1/deploy/bash-completion/kcg"; shift
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _kcg 2>/dev/null
+		printf "%s\n" "${COMPREPLY[@]}" | sort | xargs' _ "$top" "$tmpd/kcg" "$@"
+}
+t_eq "completion: the commands, from kcg help" "$(complete_words '')" \
+	"$(printf '%s\n' "${commands[@]}" | sort | xargs)"
+t_eq "completion: a command by its start" "$(complete_words mon)" monitor
+t_eq "completion: global options" "$(complete_words -)" "--help --json --pretty --version -V -h -j -p"
+t_eq "completion: a command's options, and the global ones" "$(complete_words list -)" \
+	"--help --json --pretty --tree -h -j -p"
+t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web/api"
+t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"
+t_eq "completion: --parent takes a group" "$(complete_words create --parent d)" db
+t_eq "completion: limit options of create" "$(complete_words create x --memory-)" \
+	"--memory-high --memory-low --memory-max"
+t_eq "completion: a limit's 'max'" "$(complete_words set web --pids-max '')" max
+t_eq "completion: --sort keys" "$(complete_words top --sort '')" "cpu delay mem name tasks"
+t_eq "completion: --sort=KEY" "$(complete_words top --sort = t)" tasks
+t_eq "completion: --ns items, after a comma too" "$(complete_words run --ns pid,u)" "pid,user pid,uts"
+t_eq "completion: --time formats" "$(complete_words monitor --time '')" "iso mono wall"
+types=$(kcg monitor --type nope 2>&1 | sed 's/.*types are //' | tr ',' ' ')
+t_eq "completion: --type offers the tool's event types" "$(complete_words monitor --type '')" \
+	"$(tr ' ' '\n' <<<"$types" | sort | xargs)"
+t_eq "completion: --type, the next item of the list" "$(complete_words monitor --type created,oom)" \
+	"created,oom created,oom-kill"
+sigs=$(complete_words kill web --signal '')
+t_match "completion: --signal offers the signal names kcg takes" "$sigs" '^ABRT .*\bKILL\b.*\bTERM\b'
+t_eq "completion: every signal offered parses" "$(for s in $sigs; do
+	kcg kill --signal "$s" 'bad name' 2>&1 | grep -c 'bad --signal'; done | sort -u)" 0
+t_eq "completion: help COMMAND" "$(complete_words help ad)" adopt
+t_eq "completion: run NAME, then a command" "$(complete_words run --ns pid web bas | grep -ow bash | sort -u)" bash
+t_eq "completion: --uid takes users" "$(complete_words run --uid roo)" root
+t_eq "completion: nothing for a free value" "$(complete_words create x --cpu-weight '')" ""
+
 # Global options after the command: parsed, not unknown (the module may be
 # missing here: then the command fails with 1, never with a usage error).
 for args in "list -j" "list -p" "list --json --pretty" "stats -j" "monitor -j" "top -j --count 1"; do
