@@ -54,7 +54,7 @@ kcg monitor t30m --time wall --type set --type frozen,thawed > "$M4" 2> "$tmp/m4
 pids+=($!)
 # Ready when the monitors saw the marker: created t30m, or for M4 a set on it.
 ready=no
-for i in $(seq 30); do
+for _ in $(seq 30); do
 	kcg create t30m >/dev/null
 	kcg set t30m --pids-max 10 >/dev/null
 	if wait_until 2 eval "grep -q '\"created\",\"name\":\"t30m\"' '$M1' &&
