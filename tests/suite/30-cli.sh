@@ -187,7 +187,7 @@ t_run "setup: t30/o owned by uid 4321" kcg create t30/o --owner 4321
 t_eq "completion: kcg show t30/ offers the groups" "$(complete_words show t30/)" "t30/a t30/o t30/r"
 t_eq "completion: kcg run NAME, the groups" "$(complete_words run --ns pid t30/)" "t30/a t30/o t30/r"
 t_eq "completion: an owner is offered its own groups only" \
-	"$(setpriv --reuid=4321 --regid=4321 --clear-groups bash -c '. "$1/deploy/bash-completion/kcg"
+	"$(as 4321 bash -c '. "$1/deploy/bash-completion/kcg"
 		COMP_WORDS=(kcg freeze t30); COMP_CWORD=2; _kcg; echo "${COMPREPLY[*]}"' _ "$KCG_REPO")" t30/o
 
 cleanup
