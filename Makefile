@@ -17,6 +17,9 @@ KERNEL	?= 6.1
 LINES	:= 6.1 6.12
 B	:= build
 
+# One version number for the package: dkms.conf's PACKAGE_VERSION.
+VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+
 CC	?= gcc
 CFLAGS	?= -O2 -g
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
@@ -42,6 +45,10 @@ tools: $(B)/bin/kcg
 $(B)/obj/%.o: %.c $(wildcard include/uapi/linux/*.h user/include/*.h user/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(KCG_CFLAGS) -Iuser/lib -Iuser/cli -c -o $@ $<
+
+# The CLI reports the package version.
+$(B)/obj/user/cli/common.o: KCG_CFLAGS += -DKCG_VERSION='"$(VERSION)"'
+$(B)/obj/user/cli/common.o: dkms.conf
 
 $(B)/lib/libkcg.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -129,6 +136,8 @@ install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
 	install -D -m 755 $(B)/bin/kcg $(DESTDIR)$(PREFIX)/sbin/kcg
 	install -D -m 644 docs/man/kcg.8 $(DESTDIR)$(PREFIX)/share/man/man8/kcg.8
+	install -D -m 644 deploy/bash-completion/kcg \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcg
 	install -D -m 644 include/uapi/linux/kcg.h $(DESTDIR)$(PREFIX)/include/linux/kcg.h
 	install -D -m 644 user/include/libkcg.h $(DESTDIR)$(PREFIX)/include/libkcg.h
 	install -D -m 644 $(B)/lib/libkcg.a $(DESTDIR)$(PREFIX)/lib/libkcg.a
