@@ -5,7 +5,8 @@
 
 #include "libkcg.h"
 
-#define KCG_TOOL_VERSION "0.1.0"
+/* KCG_VERSION comes from the VERSION file, by the Makefile. */
+#define KCG_TOOL_VERSION KCG_VERSION
 
 /* Open the module's netlink family, or explain to stderr why not. */
 struct kcg *cli_connect(void);
