@@ -193,8 +193,8 @@ uninstall: uninstall-module uninstall-tools
 # The module's release and where modules_install puts it (INSTALL_MOD_DIR is
 # set here because 6.1's default is "extra" and 6.12's "updates").
 KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
-MOD_DEST = $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/$(INSTALL_MOD_DIR)
-DEPMOD	= depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+MOD_TREE = $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)
+MOD_DEST = $(MOD_TREE)/$(INSTALL_MOD_DIR)
 
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
@@ -204,7 +204,7 @@ uninstall-module:
 	@[ -n "$(KRELEASE)" ] || { echo "uninstall-module: no kernel release in $(KDIR)" >&2; exit 1; }
 	rm -f $(MOD_DEST)/kcg.ko $(MOD_DEST)/kcg.ko.xz $(MOD_DEST)/kcg.ko.zst $(MOD_DEST)/kcg.ko.gz
 	-rmdir $(MOD_DEST) 2>/dev/null
-	-$(DEPMOD)
+	[ ! -f $(MOD_TREE)/modules.dep ] || depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 
 INSTALLED := $(SBINDIR)/kcg $(MANDIR)/man8/kcg.8 $(INCLUDEDIR)/linux/kcg.h $(INCLUDEDIR)/libkcg.h \
 	$(LIBDIR)/libkcg.a $(LIBDIR)/libkcg.so.$(SOVERSION) $(LIBDIR)/libkcg.so \
