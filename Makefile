@@ -3,36 +3,72 @@
 # kcg: kernel module (Kbuild), userland library and CLI, tests.
 #
 #   make                    module for KDIR (the running kernel) and the tools
-#   make install            module (modules_install) and tools into PREFIX
+#   make tools              the CLI and libkcg (static and shared), no kernel needed
+#   make install            install-module + install-tools
+#   make install-tools      CLI, libkcg, headers, libkcg.pc, man page, YNL spec
+#                           into DESTDIR/PREFIX (no KDIR needed)
+#   make install-module     kcg.ko into INSTALL_MOD_PATH/lib/modules/RELEASE/updates
+#   make install-dkms       the module's sources and dkms.conf into DESTDIR/usr/src/kcg-VERSION
+#   make uninstall          remove what install put there (same variables)
+#   make deb                the Debian packages, into build/deb (see debian/)
 #   make check              everything, host unit tests, VM suite on 6.1 and 6.12
 #   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
 #   make fuzz               the netlink fuzzer, a long run in the VM (FUZZ_KERNEL, FUZZ_COUNT, FUZZ_RELOAD)
 #   make vm-shell           interactive shell in the VM (KERNEL=6.1|6.12)
+#
+# CC, CPPFLAGS, CFLAGS and LDFLAGS are honoured (dpkg-buildflags' hardening
+# reaches every object and link). KCG_LINK=shared links the CLI against
+# libkcg.so instead of libkcg.a (the Debian package does).
+
+# The one version number of the tree: module (Kbuild reads it too), tools,
+# dkms.conf, man page and debian/changelog (scripts/version check).
+VERSION	:= $(shell cat VERSION)
+# libkcg's ABI: the soname's number. Only an incompatible change bumps it.
+SOVERSION := 0
 
 KDIR	?= /lib/modules/$(shell uname -r)/build
-PREFIX	?= /usr/local
 KERNEL	?= 6.1
 LINES	:= 6.1 6.12
 B	:= build
 
-# One version number for the package: dkms.conf's PACKAGE_VERSION.
-VERSION	:= $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf)
+PREFIX	?= /usr/local
+SBINDIR	?= $(PREFIX)/sbin
+LIBDIR	?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+DATADIR	?= $(PREFIX)/share
+MANDIR	?= $(DATADIR)/man
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+DKMSDIR	?= /usr/src
+INSTALL_MOD_DIR ?= updates
+KCG_LINK ?= static
 
 CC	?= gcc
 CFLAGS	?= -O2 -g
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS	  := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
 KCG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	      -Iinclude/uapi -Iuser/include $(NL_CFLAGS)
+	      -Iinclude/uapi -Iuser/include $(NL_CFLAGS) -DKCG_VERSION='"$(VERSION)"'
+# Every compile and link of C here, with the caller's flags.
+COMPILE	= $(CC) $(CPPFLAGS) $(CFLAGS) $(KCG_CFLAGS)
+LINK	= $(CC) $(CFLAGS) $(LDFLAGS)
 
 LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 
-.PHONY: all module tools bench-tools test-tools fuzz-tools modules install uninstall clean check \
+# What DKMS (and kcg-dkms) needs to build the module: Kbuild and its inputs.
+DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/kcg.h
+# Optional parts, installed when the tree has them: the CLI's bash
+# completion and systemd units.
+COMPLETION := deploy/bash-completion/kcg
+UNITS	:= $(wildcard deploy/*.service deploy/*.socket deploy/*.timer deploy/*.path)
+
+.PHONY: all module tools bench-tools test-tools fuzz-tools modules install install-tools \
+	install-module install-dkms uninstall uninstall-tools uninstall-module deb clean check \
 	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch
 
 all: module tools
@@ -40,23 +76,41 @@ all: module tools
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
-tools: $(B)/bin/kcg
+tools: $(B)/bin/kcg $(B)/lib/libkcg.a $(B)/lib/libkcg.so
 
-$(B)/obj/%.o: %.c $(wildcard include/uapi/linux/*.h user/include/*.h user/*/*.h)
+$(B)/obj/%.o: %.c $(wildcard include/uapi/linux/*.h user/include/*.h user/*/*.h) VERSION
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(KCG_CFLAGS) -Iuser/lib -Iuser/cli -c -o $@ $<
+	$(COMPILE) $(PIC) -Iuser/lib -Iuser/cli -c -o $@ $<
 
-# The CLI reports the package version.
-$(B)/obj/user/cli/common.o: KCG_CFLAGS += -DKCG_VERSION='"$(VERSION)"'
-$(B)/obj/user/cli/common.o: dkms.conf
+# One set of library objects, position independent, for both libraries.
+$(LIB_OBJS): PIC := -fPIC
 
 $(B)/lib/libkcg.a: $(LIB_OBJS)
 	@mkdir -p $(dir $@)
+	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/bin/kcg: $(CLI_OBJS) $(B)/lib/libkcg.a
+# The shared library exports the public API of libkcg.h and nothing else
+# (user/lib/libkcg.map; tests/package-check compares the two).
+$(B)/lib/libkcg.so.$(SOVERSION): $(LIB_OBJS) user/lib/libkcg.map
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -o $@ $(CLI_OBJS) $(B)/lib/libkcg.a $(NL_LIBS)
+	$(LINK) -shared -Wl,-soname,libkcg.so.$(SOVERSION) -Wl,--version-script=user/lib/libkcg.map \
+		-Wl,--no-undefined -o $@ $(LIB_OBJS) $(NL_LIBS)
+
+$(B)/lib/libkcg.so: $(B)/lib/libkcg.so.$(SOVERSION)
+	ln -sf libkcg.so.$(SOVERSION) $@
+
+ifeq ($(KCG_LINK),shared)
+CLI_LIB := $(B)/lib/libkcg.so
+CLI_LIBS := -Wl,--as-needed -L$(B)/lib -lkcg $(NL_LIBS)
+else
+CLI_LIB := $(B)/lib/libkcg.a
+CLI_LIBS := $(B)/lib/libkcg.a $(NL_LIBS)
+endif
+
+$(B)/bin/kcg: $(CLI_OBJS) $(CLI_LIB)
+	@mkdir -p $(dir $@)
+	$(LINK) -o $@ $(CLI_OBJS) $(CLI_LIBS)
 
 # The host half of the benchmarks (the BPF half is built in the VM).
 BENCH_SRCS := $(addprefix tests/bench/,kcgbench.c bench.c groups.c stats.c pingpong.c events.c)
@@ -65,7 +119,7 @@ bench-tools: $(B)/bench/kcgbench
 
 $(B)/bench/kcgbench: $(BENCH_SRCS) tests/bench/bench.h $(B)/lib/libkcg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $(BENCH_SRCS) $(B)/lib/libkcg.a $(NL_LIBS) -pthread
+	$(COMPILE) $(LDFLAGS) -o $@ $(BENCH_SRCS) $(B)/lib/libkcg.a $(NL_LIBS) -pthread
 
 # Helpers of the in-VM suite (tests/suite/helpers), into build/test.
 TEST_HELPERS := $(B)/test/procfill $(B)/test/kcglat
@@ -74,11 +128,11 @@ test-tools: $(TEST_HELPERS)
 
 $(B)/test/procfill: tests/suite/helpers/procfill.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $<
+	$(COMPILE) $(LDFLAGS) -o $@ $<
 
 $(B)/test/kcglat: tests/suite/helpers/kcglat.c $(B)/lib/libkcg.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(KCG_CFLAGS) -o $@ $< $(B)/lib/libkcg.a $(NL_LIBS)
+	$(COMPILE) $(LDFLAGS) -o $@ $< $(B)/lib/libkcg.a $(NL_LIBS)
 
 # The netlink fuzzer. Its tables are generated from the YNL spec at build
 # time, so the spec stays the single source of what it knows.
@@ -94,7 +148,7 @@ $(B)/fuzz/spec.c: docs/netlink/kcg.yaml tests/fuzz/gen-spec
 	tests/fuzz/gen-spec $< > $@.tmp && mv $@.tmp $@
 
 $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
-	$(CC) $(CFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz -o $@ \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz -o $@ \
 		$(FUZZ_SRCS) $(B)/fuzz/spec.c
 
 # The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel, with
@@ -132,15 +186,66 @@ bench: tools bench-tools modules vm-prep
 vm-shell: tools modules vm-prep
 	tests/vm/run --kernel $(KERNEL) --shell
 
-install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
-	install -D -m 755 $(B)/bin/kcg $(DESTDIR)$(PREFIX)/sbin/kcg
-	install -D -m 644 docs/man/kcg.8 $(DESTDIR)$(PREFIX)/share/man/man8/kcg.8
-	install -D -m 644 deploy/bash-completion/kcg \
-		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/kcg
-	install -D -m 644 include/uapi/linux/kcg.h $(DESTDIR)$(PREFIX)/include/linux/kcg.h
-	install -D -m 644 user/include/libkcg.h $(DESTDIR)$(PREFIX)/include/libkcg.h
-	install -D -m 644 $(B)/lib/libkcg.a $(DESTDIR)$(PREFIX)/lib/libkcg.a
+install: install-module install-tools
+
+uninstall: uninstall-module uninstall-tools
+
+# The module's release and where modules_install puts it (INSTALL_MOD_DIR is
+# set here because 6.1's default is "extra" and 6.12's "updates").
+KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+MOD_TREE = $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)
+MOD_DEST = $(MOD_TREE)/$(INSTALL_MOD_DIR)
+
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+
+uninstall-module:
+	@[ -n "$(KRELEASE)" ] || { echo "uninstall-module: no kernel release in $(KDIR)" >&2; exit 1; }
+	rm -f $(MOD_DEST)/kcg.ko $(MOD_DEST)/kcg.ko.xz $(MOD_DEST)/kcg.ko.zst $(MOD_DEST)/kcg.ko.gz
+	-rmdir $(MOD_DEST) 2>/dev/null
+	[ ! -f $(MOD_TREE)/modules.dep ] || depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+
+INSTALLED := $(SBINDIR)/kcg $(MANDIR)/man8/kcg.8 $(INCLUDEDIR)/linux/kcg.h $(INCLUDEDIR)/libkcg.h \
+	$(LIBDIR)/libkcg.a $(LIBDIR)/libkcg.so.$(SOVERSION) $(LIBDIR)/libkcg.so \
+	$(LIBDIR)/pkgconfig/libkcg.pc $(DATADIR)/kcg/kcg.yaml \
+	$(if $(COMPLETION),$(COMPLETIONDIR)/kcg) $(addprefix $(UNITDIR)/,$(notdir $(UNITS)))
+
+install-tools: tools
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(INCLUDEDIR)/linux \
+		$(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(DATADIR)/kcg
+	install -m 755 $(B)/bin/kcg $(DESTDIR)$(SBINDIR)/kcg
+	install -m 644 docs/man/kcg.8 $(DESTDIR)$(MANDIR)/man8/kcg.8
+	install -m 644 include/uapi/linux/kcg.h $(DESTDIR)$(INCLUDEDIR)/linux/kcg.h
+	install -m 644 user/include/libkcg.h $(DESTDIR)$(INCLUDEDIR)/libkcg.h
+	install -m 644 $(B)/lib/libkcg.a $(B)/lib/libkcg.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libkcg.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libkcg.so
+	sed -e 's|@VERSION@|$(VERSION)|' -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' user/lib/libkcg.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/libkcg.pc
+	install -m 644 docs/netlink/kcg.yaml $(DESTDIR)$(DATADIR)/kcg/kcg.yaml
+ifneq ($(COMPLETION),)
+	install -D -m 644 $(COMPLETION) $(DESTDIR)$(COMPLETIONDIR)/kcg
+endif
+ifneq ($(UNITS),)
+	install -d $(DESTDIR)$(UNITDIR)
+	install -m 644 $(UNITS) $(DESTDIR)$(UNITDIR)/
+endif
+	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
+
+uninstall-tools:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(DATADIR)/kcg $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/linux 2>/dev/null
+	@[ -n "$(DESTDIR)" ] || ldconfig 2>/dev/null || true
+
+install-dkms:
+	install -d $(DESTDIR)$(DKMSDIR)/kcg-$(VERSION)
+	tar -cf - $(DKMS_FILES) | tar -xf - --no-same-owner -C $(DESTDIR)$(DKMSDIR)/kcg-$(VERSION)
+
+# The Debian packages (debian/), built by dpkg-buildpackage in a copy of the
+# tree under build/deb, so the tree itself gets no build files; the .debs,
+# .buildinfo and .changes land in build/deb.
+deb:
+	scripts/make-deb
 
 # Register this tree with DKMS and build + install for the running kernel.
 dkms-install:
@@ -151,4 +256,4 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb

@@ -24,7 +24,10 @@
 #error "kcg does not support PREEMPT_RT kernels (such as Debian's -rt flavours)"
 #endif
 
-#define KCG_MODULE_VERSION "0.1.0"
+/* KCG_MODULE_VERSION comes from the VERSION file, by Kbuild. */
+#ifndef KCG_MODULE_VERSION
+#error "KCG_MODULE_VERSION is not defined: build kcg.ko through its Kbuild"
+#endif
 #define KCG_FEATURES (KCG_FEATURE_VERSION | KCG_FEATURE_GROUPS | KCG_FEATURE_STATS | \
 		      KCG_FEATURE_EVENTS)
 

@@ -7,7 +7,7 @@
 
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/dkms.conf")
+version=$(cat "$top/VERSION")
 commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor version help)
 
 kcg() { "$KCG" "$@"; }

@@ -21,7 +21,7 @@
 #include "sample.h"
 
 #ifndef KCG_VERSION
-#error "KCG_VERSION is the package version, from dkms.conf: build with make"
+#error "KCG_VERSION is the package version, from the VERSION file: build with make"
 #endif
 
 const char cli_tool_version[] = KCG_VERSION;
