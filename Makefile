@@ -5,6 +5,8 @@
 #   make                    module for KDIR (the running kernel) and the tools
 #   make install            module (modules_install) and tools into PREFIX
 #   make check              everything, host unit tests, VM suite on 6.1 and 6.12
+#   make check-debug        VM suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)
+#   make debug-kernel       build (once, cached in ~/.cache/kcg) the debug kernel line
 #   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
@@ -30,7 +32,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 
 .PHONY: all module tools bench-tools test-tools fuzz-tools modules install uninstall clean check \
-	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch
+	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch \
+	check-debug debug-kernel
 
 all: module tools
 
@@ -115,6 +118,15 @@ unit:
 
 check:
 	tests/check
+
+# The debug kernel line: not in `make check`, as a fresh machine would first
+# spend about an hour building the kernel. Run it before every submission
+# that touches kmod/.
+debug-kernel:
+	scripts/build-debug-kernel
+
+check-debug:
+	tests/check-debug
 
 demo: tools modules vm-prep
 	tests/vm/run --kernel $(KERNEL) tests/demo.sh
