@@ -12,6 +12,8 @@
 #   make uninstall          remove what install put there (same variables)
 #   make deb                the Debian packages, into build/deb (see debian/)
 #   make check              everything, host unit tests, VM suite on 6.1 and 6.12
+#   make check-debug        VM suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)
+#   make debug-kernel       build (once, cached in ~/.cache/kcg) the debug kernel line
 #   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
@@ -69,7 +71,7 @@ UNITS	:= $(wildcard deploy/*.service deploy/*.socket deploy/*.timer deploy/*.pat
 
 .PHONY: all module tools bench-tools test-tools fuzz-tools modules install install-tools \
 	install-module install-dkms uninstall uninstall-tools uninstall-module deb clean check \
-	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch
+	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
 
 all: module tools
 
@@ -176,6 +178,15 @@ unit:
 
 check:
 	tests/check
+
+# The debug kernel line: not in `make check`, as a fresh machine would first
+# spend about an hour building the kernel. Run it before every submission
+# that touches kmod/.
+debug-kernel:
+	scripts/build-debug-kernel
+
+check-debug:
+	tests/check-debug
 
 demo: tools modules vm-prep
 	tests/vm/run --kernel $(KERNEL) tests/demo.sh
