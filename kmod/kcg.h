@@ -64,8 +64,9 @@ struct kcg_sampled {
  * lists, counts) and is only held briefly, never across cgroupfs work.
  * group->lock serializes the changes made to one group's cgroup, and a
  * parent's lock is taken before its child's (kcg_top_lock stands for the
- * parent of top-level and adopted groups). Order: parent->lock,
- * group->lock, kcg_lock.
+ * parent of top-level and adopted groups; the child's is then taken with
+ * SINGLE_DEPTH_NESTING for lockdep). Order: parent->lock, group->lock,
+ * kcg_lock.
  */
 struct kcg_group {
 	u64 id;				/* id of the backing cgroup */

@@ -354,11 +354,14 @@ int kcg_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 
 /*
  * Lock a group for a change, killably; ENOENT once it left the registry.
- * The caller already holds the parent's lock when it needs it.
+ * A caller that needs the parent's lock too holds it already and passes
+ * SINGLE_DEPTH_NESTING: all groups' locks are one lockdep class, and
+ * parent-then-child would otherwise read as recursive locking.
  */
-static int kcg_group_lock(struct kcg_group *group, struct genl_info *info)
+static int kcg_group_lock(struct kcg_group *group, struct genl_info *info,
+			  unsigned int subclass)
 {
-	if (mutex_lock_killable(&group->lock))
+	if (mutex_lock_killable_nested(&group->lock, subclass))
 		return -EINTR;
 	if (!group->registered) {
 		mutex_unlock(&group->lock);
@@ -380,7 +383,7 @@ int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 	group = kcg_request_managed(info, &caller);
 	if (IS_ERR(group))
 		return PTR_ERR(group);
-	err = kcg_group_lock(group, info);
+	err = kcg_group_lock(group, info, 0);
 	if (!err) {
 		err = kcg_limits_apply(group, info->attrs[KCG_A_GROUP_LIMITS], info->extack);
 		mutex_unlock(&group->lock);
@@ -456,7 +459,7 @@ static int kcg_group_remove(struct kcg_group *group, struct genl_info *info)
 
 	if (mutex_lock_killable(lock))
 		return -EINTR;
-	err = kcg_group_lock(group, info);
+	err = kcg_group_lock(group, info, SINGLE_DEPTH_NESTING);
 	if (err)
 		goto unlock_parent;
 	err = -EBUSY;
@@ -512,7 +515,7 @@ int kcg_group_del_doit(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[KCG_A_GROUP_FORCE] && !kcg_group_empty(group) &&
 	    !group->nr_children) {
 		/* Kill under the group's lock, wait for the tasks under none. */
-		err = kcg_group_lock(group, info);
+		err = kcg_group_lock(group, info, 0);
 		if (err)
 			goto put;
 		err = kcg_cg_write(&group->dir, "cgroup.kill", "1");
@@ -541,7 +544,7 @@ static int kcg_group_freeze(struct sk_buff *skb, struct genl_info *info, bool fr
 	group = kcg_request_managed(info, &caller);
 	if (IS_ERR(group))
 		return PTR_ERR(group);
-	err = kcg_group_lock(group, info);
+	err = kcg_group_lock(group, info, 0);
 	if (err)
 		goto put;
 	err = kcg_cg_write(&group->dir, "cgroup.freeze", freeze ? "1" : "0");

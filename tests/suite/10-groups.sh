@@ -4,6 +4,9 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 cleanup() {
+	kcg delete t10lk/a/b 2>/dev/null
+	kcg delete t10lk/a 2>/dev/null
+	kcg delete t10lk 2>/dev/null
 	kcg delete t10/web/api 2>/dev/null
 	kcg delete t10/web 2>/dev/null
 	kcg delete t10/db 2>/dev/null
@@ -13,6 +16,24 @@ trap cleanup EXIT
 cleanup
 # io.max needs a block device: a RAM disk, 1:0.
 modprobe brd rd_nr=1 rd_size=8192
+
+# On a lockdep kernel (the debug line): deleting a child takes
+# its parent's lock, then its own, both of one lock class. Without a nesting
+# annotation lockdep called that "possible recursive locking" and switched
+# itself off for the rest of the run. First here, before any other nested
+# delete of the suite.
+lockdep_on() { awk '/debug_locks:/ { print $2 }' /proc/lockdep_stats; }
+if [ -r /proc/lockdep_stats ]; then
+	before=$(lockdep_on)
+	t_run "nested groups for the lockdep check" \
+		sh -c 'kcg create t10lk && kcg create t10lk/a && kcg create t10lk/a/b'
+	t_run "delete them, children first" \
+		sh -c 'kcg delete t10lk/a/b && kcg delete t10lk/a && kcg delete t10lk'
+	# "before after": 1 1, or the kernel log holds the splat.
+	t_eq "lockdep on before and after nested deletes" "$before $(lockdep_on)" "1 1"
+else
+	echo "# no lockdep in this kernel: the nested-delete lockdep check is the debug line's"
+fi
 
 t_run "create a top-level group with limits" \
 	kcg create t10 --memory-max 512M --pids-max 200 --cpu-max 50% --cpu-weight 200
