@@ -69,9 +69,9 @@ DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard kmod/*.c kmod/*.h) include/uap
 COMPLETION := deploy/bash-completion/kcg
 UNITS	:= $(wildcard deploy/*.service deploy/*.socket deploy/*.timer deploy/*.path)
 
-.PHONY: all module tools bench-tools test-tools fuzz-tools modules install install-tools \
+.PHONY: all module tools bench-tools test-tools fuzz-tools stress-tools modules install install-tools \
 	install-module install-dkms uninstall uninstall-tools uninstall-module deb clean check \
-	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
+	unit demo bench fuzz stress vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
 
 all: module tools
 
@@ -152,6 +152,17 @@ $(B)/fuzz/spec.c: docs/netlink/kcg.yaml tests/fuzz/gen-spec
 $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz -o $@ \
 		$(FUZZ_SRCS) $(B)/fuzz/spec.c
+
+# The stress clients (tests/stress) reuse the fuzzer's netlink side and its
+# workload, and its spec tables.
+STRESS_SRCS := $(wildcard tests/stress/*.c) $(addprefix tests/fuzz/,nl.c msg.c lookup.c confine.c workload.c)
+
+stress-tools: $(B)/stress/kcg-stress
+
+$(B)/stress/kcg-stress: $(STRESS_SRCS) $(wildcard tests/stress/*.h tests/fuzz/*.h) $(B)/fuzz/spec.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz \
+		-Iinclude/uapi -o $@ $(STRESS_SRCS) $(B)/fuzz/spec.c
 
 # The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel, with
 # the module reloaded every FUZZ_RELOAD seconds under it (on one TCG thread:
@@ -267,4 +278,4 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb $(B)/stress
