@@ -6,7 +6,8 @@
  * making progress. When time is up it stops the clients, makes sure the
  * module is loaded, logs which workload processes are alive, prints the
  * summary, and holds the workload until SIGTERM so a checker can compare
- * the kernel's state with the logs (tests/stress/check).
+ * the kernel's state with the logs (tests/stress/check); then it ends the
+ * workload and deletes the groups of the name set.
  *
  * With --plain it is the warm-up instead: the same workload and ops on
  * cgroupfs directly, no kcg, no reloads; it cleans up and exits.
@@ -46,7 +47,8 @@ static const char usage[] =
 "  --seed S          master seed (default: from the clock); printed either way\n"
 "  --clients N       client processes (default 8, at most 16)\n"
 "  --seconds S       how long the clients run (default 60)\n"
-"  --reload-ms MS    rmmod + insmod this long after each load (default 0: never)\n"
+"  --reload-ms MS    rmmod + insmod every MS (default 0: never)\n"
+"  --min-reloads N   run past --seconds (up to 3 times as long) until N reloads\n"
 "  --ko PATH         kcg.ko, loaded again after each rmmod\n"
 "  --prefix P        the group holding the name set; must exist (default st)\n"
 "  --dir DIR         logs and figures go here\n"
@@ -65,6 +67,7 @@ static struct {
 static unsigned int n_zombies, zombies_cap;
 static uint64_t spawned, died;
 static uint64_t reloads, refused, refused_now, unload_max, load_max, unload_sum, load_sum;
+static uint64_t min_reloads;
 static bool broken;
 
 static void workload_body(unsigned int slot)
@@ -281,6 +284,7 @@ static int parse(int argc, char **argv)
 		{ "seed", 1, 0, 's' }, { "clients", 1, 0, 'c' }, { "seconds", 1, 0, 't' },
 		{ "reload-ms", 1, 0, 'r' }, { "ko", 1, 0, 'k' }, { "prefix", 1, 0, 'p' },
 		{ "dir", 1, 0, 'd' }, { "hang-timeout", 1, 0, 'H' }, { "plain", 0, 0, 'P' },
+		{ "min-reloads", 1, 0, 'm' },
 		{ "help", 0, 0, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -297,6 +301,7 @@ static int parse(int argc, char **argv)
 		case 'd': cfg.dir = optarg; break;
 		case 'H': cfg.hang_timeout = (unsigned int)atoi(optarg); break;
 		case 'P': cfg.plain = true; break;
+		case 'm': min_reloads = strtoull(optarg, NULL, 0); break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: return -1;
 		}
@@ -341,6 +346,14 @@ static void watch(pid_t *pids, uint64_t *beat, uint64_t *moved)
 			pids[i] = -pids[i];
 		}
 	}
+}
+
+/* --seconds are over, and so are --min-reloads unless that takes too long. */
+static bool time_up(uint64_t start)
+{
+	uint64_t ran = st_now_ns() - start, planned = cfg.seconds * 1000000000ULL;
+
+	return ran >= planned && (reloads >= min_reloads || !cfg.reload_ms || ran >= 3 * planned);
 }
 
 int main(int argc, char **argv)
@@ -411,7 +424,7 @@ int main(int argc, char **argv)
 	}
 
 	next_reload = start + cfg.reload_ms * 1000000ULL;
-	while (!sh->stop && st_now_ns() - start < cfg.seconds * 1000000000ULL) {
+	while (!sh->stop && !time_up(start)) {
 		fz_pause_ms(TICK_MS);
 		tend();
 		reload(&next_reload);
@@ -476,6 +489,8 @@ int main(int argc, char **argv)
 		;
 	if (cfg.plain)
 		st_plain_cleanup(&cfg);
+	else
+		st_cleanup(&cfg, sh, 0);
 	fclose(mlog);
 	if (broken)
 		return 3;

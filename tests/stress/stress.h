@@ -65,6 +65,7 @@ void st_plain_cleanup(const struct st_config *cfg);
 
 /* client.c */
 void st_client_run(const struct st_config *cfg, struct st_shared *sh, int index);
+void st_cleanup(const struct st_config *cfg, struct st_shared *sh, int index);
 int st_module_live(void);
 uint64_t st_now_ns(void);
 
