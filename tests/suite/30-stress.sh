@@ -7,13 +7,14 @@
 #    delete could remove the directory between their lookup and their write
 #    to it: they failed with ENOTDIR or ENODEV ("the kernel refused ...")
 #    instead of ENOENT ("no such group"). Found by make stress.
-# 2. tests/stress/guest for 20 s with 8 clients, its checks and no leak
+# 2. tests/stress/guest for 15 s with 8 clients, its checks and no leak
 #    figures (they need the module out before the first load): registry ==
 #    cgroupfs, every limit the one last set, every workload process where
-#    its last attach put it, every answer by the spec. The module is
-#    reloaded under the clients (at least 10 times) only on one TCG thread
-#    (tests/vm/run --tcg-single): multi-threaded TCG meets a spurious int3
-#    when the probes are toggled under load.
+#    its last attach put it, every answer by the spec; then the checker must
+#    catch a limit, a process and a cgroup changed behind kcg's back. The
+#    module is reloaded under the clients (at least 10 times) only on one
+#    TCG thread (tests/vm/run --tcg-single): multi-threaded TCG meets a
+#    spurious int3 when the probes are toggled under load.
 . "$(dirname "$0")/../lib/tap.sh"
 
 G=t30
@@ -26,7 +27,7 @@ cleanup
 
 # --- 1. Attach and kill against delete ------------------------------------------
 t_run "root makes $G" kcg create $G
-race=$(python3 - 10 <<'PY'
+race=$(python3 - 8 <<'PY'
 import collections, errno, os, struct, subprocess, sys, threading, time
 sys.path.insert(0, os.environ["KCG_REPO"] + "/tests/lib")
 import kcgnl
@@ -81,8 +82,8 @@ cleanup
 # --- 2. A short stress run ---------------------------------------------------------
 reload=(--reload-ms 0)
 [ "${KCG_TCG:-}" = single ] && reload=(--reload-ms 2000 --min-reloads 10)
-STRESS_TAP=$TAP_FILE "$KCG_REPO/tests/stress/guest" --seconds 20 --leaks 0 --prefix t30s \
-	"${reload[@]}" --results /tmp/t30-results
+STRESS_TAP=$TAP_FILE "$KCG_REPO/tests/stress/guest" --seconds 15 --leaks 0 --prefix t30s \
+	"${reload[@]}" --results /tmp/t30-results --sabotage
 rc=$?
 rm -f /tmp/t30-results
 [ $rc = 0 ] || tap_failures=$((tap_failures + 1))
