@@ -18,6 +18,8 @@
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
 #   make fuzz               the netlink fuzzer, a long run in the VM (FUZZ_KERNEL, FUZZ_COUNT, FUZZ_RELOAD)
+#   make stress             racing clients and reloads under load on 6.1 and 6.12 (STRESS_MINUTES,
+#                           STRESS_SEED); both write their figures into docs/reliability.md
 #   make vm-shell           interactive shell in the VM (KERNEL=6.1|6.12)
 #
 # CC, CPPFLAGS, CFLAGS and LDFLAGS are honoured (dpkg-buildflags' hardening
@@ -69,9 +71,9 @@ DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard kmod/*.c kmod/*.h) include/uap
 COMPLETION := deploy/bash-completion/kcg
 UNITS	:= $(wildcard deploy/*.service deploy/*.socket deploy/*.timer deploy/*.path)
 
-.PHONY: all module tools bench-tools test-tools fuzz-tools modules install install-tools \
+.PHONY: all module tools bench-tools test-tools fuzz-tools stress-tools modules install install-tools \
 	install-module install-dkms uninstall uninstall-tools uninstall-module deb clean check \
-	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
+	unit demo bench fuzz stress vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
 
 all: module tools
 
@@ -153,14 +155,34 @@ $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz -o $@ \
 		$(FUZZ_SRCS) $(B)/fuzz/spec.c
 
+# The stress clients (tests/stress) reuse the fuzzer's netlink side and its
+# workload, and its spec tables.
+STRESS_SRCS := $(wildcard tests/stress/*.c) $(addprefix tests/fuzz/,nl.c msg.c lookup.c confine.c workload.c)
+
+stress-tools: $(B)/stress/kcg-stress
+
+$(B)/stress/kcg-stress: $(STRESS_SRCS) $(wildcard tests/stress/*.h tests/fuzz/*.h) $(B)/fuzz/spec.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itests/fuzz \
+		-Iinclude/uapi -o $@ $(STRESS_SRCS) $(B)/fuzz/spec.c
+
 # The four-role run of tests/suite/29-fuzz.sh, longer, on one kernel, with
 # the module reloaded every FUZZ_RELOAD seconds under it (on one TCG thread:
 # see tests/vm/run --tcg-single).
+# Its figures go into docs/reliability.md.
 fuzz: tools fuzz-tools
 	scripts/build-module $(FUZZ_KERNEL)
 	@[ -f $(B)/kernels/$(FUZZ_KERNEL)/initramfs.gz ] || $(MAKE) vm-prep
-	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 --tcg-single tests/suite/29-fuzz.sh \
-		--count $(FUZZ_COUNT) --reload $(FUZZ_RELOAD)
+	tests/vm/run --kernel $(FUZZ_KERNEL) --timeout 14400 --tcg-single --out $(B)/fuzz-vm-$(FUZZ_KERNEL) \
+		tests/suite/29-fuzz.sh --count $(FUZZ_COUNT) --reload $(FUZZ_RELOAD)
+	tests/reliability-report --command "make fuzz FUZZ_COUNT=$(FUZZ_COUNT)" \
+		--fuzz $(FUZZ_KERNEL)=$(B)/fuzz-vm-$(FUZZ_KERNEL)
+
+# 8 clients of racing ops, a workload inside the groups and the module
+# reloaded under them, on each kernel line in turn (tests/stress/run).
+stress: tools stress-tools
+	@for l in $(LINES); do [ -f $(B)/kernels/$$l/initramfs.gz ] || { $(MAKE) vm-prep; break; }; done
+	tests/stress/run
 
 # kcg.ko for each test kernel, W=1 and sparse, into build/ko/LINE.
 modules:
@@ -267,4 +289,4 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb $(B)/stress

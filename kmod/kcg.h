@@ -205,6 +205,7 @@ struct kcg_group *kcg_request_group(struct genl_info *info,
 				    const struct kcg_caller *caller);
 struct kcg_group *kcg_request_managed(struct genl_info *info,
 				      const struct kcg_caller *caller);
+int kcg_group_lock(struct kcg_group *group, struct genl_info *info, unsigned int subclass);
 typedef int (*kcg_fill_fn)(struct sk_buff *skb, struct kcg_group *group,
 			   const struct kcg_caller *caller, u32 portid, u32 seq, int flags,
 			   struct netlink_callback *cb);

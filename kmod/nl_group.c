@@ -352,25 +352,6 @@ int kcg_group_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	return kcg_dump_groups(skb, cb, kcg_group_fill);
 }
 
-/*
- * Lock a group for a change, killably; ENOENT once it left the registry.
- * A caller that needs the parent's lock too holds it already and passes
- * SINGLE_DEPTH_NESTING: all groups' locks are one lockdep class, and
- * parent-then-child would otherwise read as recursive locking.
- */
-static int kcg_group_lock(struct kcg_group *group, struct genl_info *info,
-			  unsigned int subclass)
-{
-	if (mutex_lock_killable_nested(&group->lock, subclass))
-		return -EINTR;
-	if (!group->registered) {
-		mutex_unlock(&group->lock);
-		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KCG_A_GROUP_NAME], "no such group");
-		return -ENOENT;
-	}
-	return 0;
-}
-
 int kcg_group_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kcg_caller caller;

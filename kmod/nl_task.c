@@ -58,9 +58,14 @@ int kcg_group_kill_doit(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(group);
 	if (sig == SIGKILL) {
 		/* cgroup.kill leaves no task behind, forking or not. */
-		err = kcg_cg_write(&group->dir, "cgroup.kill", "1");
-		if (err)
-			NL_SET_ERR_MSG(info->extack, "cgroup.kill: the kernel refused the write");
+		err = kcg_group_lock(group, info, 0);
+		if (!err) {
+			err = kcg_cg_write(&group->dir, "cgroup.kill", "1");
+			mutex_unlock(&group->lock);
+			if (err)
+				NL_SET_ERR_MSG(info->extack,
+					       "cgroup.kill: the kernel refused the write");
+		}
 	} else if (!kcg_signal_subtree(group, sig, &caller, &refused) && refused) {
 		NL_SET_ERR_MSG_ATTR(info->extack, sig_attr,
 				    "not allowed to signal the group's processes");
@@ -210,7 +215,11 @@ int kcg_task_attach_doit(struct sk_buff *skb, struct genl_info *info)
 	/* Check every process before moving any; each is checked again as it moves. */
 	err = kcg_attach_each(info, &req, kcg_attach_check);
 	if (!err)
+		err = kcg_group_lock(req.group, info, 0);
+	if (!err) {
 		err = kcg_attach_each(info, &req, kcg_attach_move);
+		mutex_unlock(&req.group->lock);
+	}
 put:
 	kcg_group_put(req.group);
 	return err;

@@ -126,6 +126,26 @@ struct kcg_group *kcg_request_managed(struct genl_info *info,
 }
 
 /*
+ * Lock a group for a change, killably; ENOENT once it left the registry.
+ * Whatever writes to the group's cgroup holds it, so a delete, which
+ * removes the directory under it, comes wholly before or after. A caller
+ * that needs the parent's lock too holds it already and passes
+ * SINGLE_DEPTH_NESTING: all groups' locks are one lockdep class, and
+ * parent-then-child would otherwise read as recursive locking.
+ */
+int kcg_group_lock(struct kcg_group *group, struct genl_info *info, unsigned int subclass)
+{
+	if (mutex_lock_killable_nested(&group->lock, subclass))
+		return -EINTR;
+	if (!group->registered) {
+		mutex_unlock(&group->lock);
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[KCG_A_GROUP_NAME], "no such group");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
  * A dump's state, in cb->ctx. Who asks and what is wanted are fixed when
  * the dump starts: later parts run in whatever process reads the socket.
  */

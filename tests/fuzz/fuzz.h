@@ -169,6 +169,13 @@ struct fz_worker {
 	char desc[256];
 	const char *names[FZ_NAMES_MAX * 4];	/* the name pool */
 	unsigned int n_names;
+	/*
+	 * Optional (tests/stress): told of each answer to a request, after
+	 * the checks: err 0 with the message for a reply, else the error of
+	 * an NLMSG_ERROR (0 for an ack) or NLMSG_DONE.
+	 */
+	void (*on_answer)(struct fz_worker *w, const struct fz_sock *s, uint32_t seq, int err,
+			  const uint8_t *frame, size_t len, bool data);
 };
 
 /* gen.c: requests from the spec, valid or mutated. */
@@ -196,6 +203,12 @@ void fz_hexdump(FILE *f, const char *indent, const uint8_t *p, size_t len, size_
 
 /* scenario.c: one round of the worker's loop. */
 void fz_worker_run(struct fz_worker *w);
+
+/* workload.c: bodies of the processes that live in the groups; never return. */
+void fz_pause_ms(long ms);
+void fz_forker(long pause_ms);
+void fz_hog(unsigned int max_mib, long pause_ms);
+void fz_sleeper(void);
 
 /* setup.c: what the master does around the workers, with its own context. */
 void fz_setup(struct fz_worker *m);

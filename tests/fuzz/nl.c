@@ -751,6 +751,10 @@ static void check_frame(struct fz_worker *w, struct fz_sock *s, const uint8_t *f
 	if (h.nlmsg_type == NLMSG_ERROR) {
 		answered(s, h.nlmsg_seq);
 		check_error(w, s, &h, frame);
+		if (w->on_answer && h.nlmsg_len >= NLMSG_HDRLEN + 4) {
+			memcpy(&err, frame + NLMSG_HDRLEN, 4);
+			w->on_answer(w, s, h.nlmsg_seq, err, frame, h.nlmsg_len, false);
+		}
 	} else if (h.nlmsg_type == NLMSG_DONE) {
 		answered(s, h.nlmsg_seq);
 		if (h.nlmsg_len < NLMSG_HDRLEN + 4) {
@@ -766,8 +770,12 @@ static void check_frame(struct fz_worker *w, struct fz_sock *s, const uint8_t *f
 			s->dump_seq = 0;
 		if (h.nlmsg_flags & NLM_F_ACK_TLVS)
 			check_tlvs(w, frame, h.nlmsg_len, NLMSG_HDRLEN + 4, 0);
+		if (w->on_answer)
+			w->on_answer(w, s, h.nlmsg_seq, err, frame, h.nlmsg_len, false);
 	} else if (h.nlmsg_type == w->family) {
 		check_family(w, s, &h, frame);
+		if (w->on_answer && h.nlmsg_seq)
+			w->on_answer(w, s, h.nlmsg_seq, 0, frame, h.nlmsg_len, true);
 	} else {
 		fz_finding(w, FZ_F_TYPE, frame, h.nlmsg_len, "message type %u", h.nlmsg_type);
 	}

@@ -47,13 +47,6 @@ static time_t now_s(void)
 	return t.tv_sec;
 }
 
-static void pause_ms(long ms)
-{
-	struct timespec t = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
 /* One plain request, answered with its error code (0, -errno, or 1 if none came). */
 static int ask(struct fz_worker *m, const char *op_name, const char *name, const uint32_t *pids,
 	       unsigned int n_pids, bool force)
@@ -162,37 +155,17 @@ void fz_setup(struct fz_worker *m)
 
 static void forker(void)
 {
-	for (;;) {
-		pid_t pid = fork();
-
-		if (pid == 0)
-			_exit(0);
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		pause_ms(20);
-	}
+	fz_forker(20);
 }
 
 static void hog(void)
 {
-	unsigned int round = 0;
-
-	for (;;) {
-		size_t size = (size_t)(4 + (round++ * 7) % 28) << 20;
-		char *mem = malloc(size);
-
-		if (mem) {
-			memset(mem, (int)round, size);
-			free(mem);
-		}
-		pause_ms(200);
-	}
+	fz_hog(32, 200);
 }
 
 static void sleeper(void)
 {
-	for (;;)
-		pause();
+	fz_sleeper();
 }
 
 static void (*const bodies[FZ_WORKLOAD_MAX])(void) = { forker, hog, sleeper, sleeper };
