@@ -256,4 +256,5 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb \
+		$(B)/package-check
