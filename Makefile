@@ -12,6 +12,8 @@
 #   make uninstall          remove what install put there (same variables)
 #   make deb                the Debian packages, into build/deb (see debian/)
 #   make check              everything, host unit tests, VM suite on 6.1 and 6.12
+#   make check-debug        VM suite on the debug kernel (KASAN, lockdep, kmemleak, UBSAN)
+#   make debug-kernel       build (once, cached in ~/.cache/kcg) the debug kernel line
 #   make test-tools         the C helpers the VM suite runs (build/test)
 #   make demo               boot the VM and show kcg at work
 #   make bench              benchmarks in the VM, table into docs/bench.md
@@ -64,12 +66,12 @@ CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
 DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/kcg.h
 # Optional parts, installed when the tree has them: the CLI's bash
 # completion and systemd units.
-COMPLETION := $(wildcard user/cli/kcg.bash-completion)
+COMPLETION := deploy/bash-completion/kcg
 UNITS	:= $(wildcard deploy/*.service deploy/*.socket deploy/*.timer deploy/*.path)
 
 .PHONY: all module tools bench-tools test-tools fuzz-tools modules install install-tools \
 	install-module install-dkms uninstall uninstall-tools uninstall-module deb clean check \
-	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch
+	unit demo bench fuzz vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
 
 all: module tools
 
@@ -177,6 +179,15 @@ unit:
 check:
 	tests/check
 
+# The debug kernel line: not in `make check`, as a fresh machine would first
+# spend about an hour building the kernel. Run it before every submission
+# that touches kmod/.
+debug-kernel:
+	scripts/build-debug-kernel
+
+check-debug:
+	tests/check-debug
+
 demo: tools modules vm-prep
 	tests/vm/run --kernel $(KERNEL) tests/demo.sh
 
@@ -196,15 +207,20 @@ KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MOD_TREE = $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)
 MOD_DEST = $(MOD_TREE)/$(INSTALL_MOD_DIR)
 
+# depmod by hand: modules_install skips it when KDIR has no System.map, as
+# Debian's headers have none. A staging tree without modules.dep is left be.
+DEPMOD	= [ ! -f $(MOD_TREE)/modules.dep ] || depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(DEPMOD)
 
 uninstall-module:
 	@[ -n "$(KRELEASE)" ] || { echo "uninstall-module: no kernel release in $(KDIR)" >&2; exit 1; }
 	rm -f $(MOD_DEST)/kcg.ko $(MOD_DEST)/kcg.ko.xz $(MOD_DEST)/kcg.ko.zst $(MOD_DEST)/kcg.ko.gz
 	-rmdir $(MOD_DEST) 2>/dev/null
-	[ ! -f $(MOD_TREE)/modules.dep ] || depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	$(DEPMOD)
 
 INSTALLED := $(SBINDIR)/kcg $(MANDIR)/man8/kcg.8 $(INCLUDEDIR)/linux/kcg.h $(INCLUDEDIR)/libkcg.h \
 	$(LIBDIR)/libkcg.a $(LIBDIR)/libkcg.so.$(SOVERSION) $(LIBDIR)/libkcg.so \

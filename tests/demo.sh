@@ -11,7 +11,7 @@ note() {
 
 note "the module, its netlink family and the tool"
 step uname -r
-step kcg --version
+step kcg version
 
 note "events are pushed: root's monitor and uid 1000's run for the whole demo"
 kcg monitor > /tmp/kcg-demo-events.log &

@@ -75,7 +75,8 @@ t_run "modprobe kcg" modprobe kcg
 t_eq "the loaded module is that version" "$(cat /sys/module/kcg/version 2>&1)" "$version"
 t_match "the packaged kcg runs on libkcg0's libkcg.so.0" "$(ldd /usr/sbin/kcg 2>&1)" \
 	"libkcg\\.so\\.0 => (/usr)?/lib/[^ ]*/libkcg\\.so\\.0 "
-t_match "kcg -V: the tool and the module are VERSION" "$(/usr/sbin/kcg -V 2>&1)" \
+t_eq "kcg -V is VERSION" "$(/usr/sbin/kcg -V 2>&1)" "kcg $version"
+t_match "kcg version: the module's is VERSION too" "$(/usr/sbin/kcg version 2>&1)" \
 	"^kcg $version, module $version "
 t_run "kcg create" /usr/sbin/kcg create pkgtest --memory-max 64M --pids-max 20
 t_match "kcg list shows it" "$(/usr/sbin/kcg list 2>&1)" "(^| )pkgtest( |$)"

@@ -76,4 +76,28 @@ wait_until() {
 	done
 }
 
+# as UID CMD...: CMD as UID, with no supplementary groups and no capabilities.
+as() {
+	local uid=$1
+	shift
+	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all "$@"
+}
+
+# as_job UID CMD... &: the same, only as a background job: setpriv replaces
+# the job's shell, so that $! is CMD's pid and killing it stops CMD.
+as_job() {
+	local uid=$1
+	shift
+	exec setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all \
+		--bounding-set=-all "$@"
+}
+
+# Events a `kcg -j monitor` wrote to FILE, one JSON object a line:
+# ev_count FILE JQ_CONDITION: how many match;
+# ev_field FILE JQ_CONDITION KEY: KEY of the first match ("none" if none);
+# ev_has FILE JQ_CONDITION: at least one matches.
+ev_count() { jq -s "[.[] | select($2)] | length" "$1" 2>/dev/null; }
+ev_field() { jq -s -r "[.[] | select($2)][0].$3 // \"none\"" "$1" 2>/dev/null; }
+ev_has() { [ "$(ev_count "$1" "$2")" -ge 1 ]; }
+
 CG=/sys/fs/cgroup

@@ -65,7 +65,8 @@ t_err "--hostname with other namespaces but not uts" 2 "uts" \
 	kcg run t14/r --ns net,ipc --hostname box -- true
 t_err "unknown namespace is a usage error" 2 "ns" kcg run t14/r --ns bogus -- true
 t_err "no command after -- is a usage error" 2 "command" kcg run t14/r --
-t_err "no -- is a usage error" 2 "--" kcg run t14/r true
+t_eq "without --, the first argument after NAME starts CMD" \
+	"$(kcg run t14/r printf '%s|' -j --ns x)" "-j|--ns|x|"
 
 # Signals sent to kcg reach CMD.
 kcg run t14/r -- sleep 100 &

@@ -5,11 +5,6 @@
 # leave nothing behind; what is allowed has its real effect in cgroupfs.
 . "$(dirname "$0")/../lib/tap.sh"
 
-as() {	# as UID CMD...: run CMD as UID, no groups, no capabilities
-	local uid=$1
-	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all "$@"
-}
 pids=()
 groups=(t15/s/x t15/s t15/a/x t15/a/y t15/a t15 t15-root t15top)
 

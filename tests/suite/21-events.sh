@@ -23,11 +23,6 @@ cleanup() {
 trap cleanup EXIT
 for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
 
-# count FILE JQ_CONDITION: how many events in FILE match.
-count() { jq -s "[.[] | select($2)] | length" "$1" 2>/dev/null; }
-# field FILE JQ_CONDITION KEY: KEY of the first matching event.
-field() { jq -s -r "[.[] | select($2)][0].$3 // \"none\"" "$1" 2>/dev/null; }
-has() { [ "$(count "$1" "$2")" -ge 1 ]; }
 
 kcg -j monitor t21 > "$A" 2> "$tmp/a.err" &
 pids+=($!)
@@ -41,8 +36,8 @@ pids+=($!)
 ready=no
 for i in $(seq 30); do
 	kcg create t21 >/dev/null
-	if wait_until 2 eval "has '$A' '.type == \"created\" and .name == \"t21\"' &&
-	   has '$B' '.type == \"created\" and .name == \"t21\"' &&
+	if wait_until 2 eval "ev_has '$A' '.type == \"created\" and .name == \"t21\"' &&
+	   ev_has '$B' '.type == \"created\" and .name == \"t21\"' &&
 	   grep -q ' created t21 ' '$T'"; then
 		ready=yes
 		break
@@ -56,11 +51,11 @@ kcg create t21/a >/dev/null
 id=$(kcg_field t21/a .id)
 kcg set t21/a --memory-max 64M >/dev/null
 kcg delete t21/a >/dev/null
-wait_until 10 has "$A" '.type == "destroyed" and .name == "t21/a"'
-t_eq "created t21/a carries its id" "$(field "$A" '.type == "created" and .name == "t21/a"' id)" "$id"
-t_eq "set t21/a carries its id" "$(field "$A" '.type == "set" and .name == "t21/a"' id)" "$id"
+wait_until 10 ev_has "$A" '.type == "destroyed" and .name == "t21/a"'
+t_eq "created t21/a carries its id" "$(ev_field "$A" '.type == "created" and .name == "t21/a"' id)" "$id"
+t_eq "set t21/a carries its id" "$(ev_field "$A" '.type == "set" and .name == "t21/a"' id)" "$id"
 t_eq "destroyed t21/a carries its id" \
-	"$(field "$A" '.type == "destroyed" and .name == "t21/a"' id)" "$id"
+	"$(ev_field "$A" '.type == "destroyed" and .name == "t21/a"' id)" "$id"
 t_eq "created, set, destroyed come in that order (by seq)" \
 	"$(jq -s -r '[.[] | select(.name == "t21/a") | .type] | join(",")' "$A")" created,set,destroyed
 t_match "every event has a timestamp and a seq" \
@@ -72,9 +67,9 @@ t_match "the text form: one line per event" "$(grep ' set t21/a ' "$T")" \
 # The filter: t21x is not below t21, so only the unfiltered monitor has it.
 kcg create t21x >/dev/null
 kcg delete t21x >/dev/null
-wait_until 10 has "$B" '.type == "destroyed" and .name == "t21x"'
-t_eq "the unfiltered monitor has t21x's events" "$(count "$B" '.name == "t21x"')" 2
-t_eq "the monitor of t21 does not (prefix without '/')" "$(count "$A" '.name == "t21x"')" 0
+wait_until 10 ev_has "$B" '.type == "destroyed" and .name == "t21x"'
+t_eq "the unfiltered monitor has t21x's events" "$(ev_count "$B" '.name == "t21x"')" 2
+t_eq "the monitor of t21 does not (prefix without '/')" "$(ev_count "$A" '.name == "t21x"')" 0
 
 # A memory hog under memory.max 16M: OOM-killed, with its pid and comm.
 kcg create t21/mem --memory-max 16M >/dev/null
@@ -84,18 +79,18 @@ open(sys.argv[1], "w").write(str(os.getpid()))
 x = b"a" * (256 << 20)' "$tmp/hog.pid" > /dev/null 2>&1
 t_eq "the hog died of SIGKILL" $? 137
 hog=$(cat "$tmp/hog.pid" 2>/dev/null)
-wait_until 10 has "$A" '.type == "oom-kill" and .name == "t21/mem"'
+wait_until 10 ev_has "$A" '.type == "oom-kill" and .name == "t21/mem"'
 t_eq "oom-kill names the hog's pid" \
-	"$(field "$A" '.type == "oom-kill" and .name == "t21/mem"' pid)" "${hog:-nopid}"
-t_eq "oom-kill names its comm" "$(field "$A" '.type == "oom-kill" and .name == "t21/mem"' comm)" python3
+	"$(ev_field "$A" '.type == "oom-kill" and .name == "t21/mem"' pid)" "${hog:-nopid}"
+t_eq "oom-kill names its comm" "$(ev_field "$A" '.type == "oom-kill" and .name == "t21/mem"' comm)" python3
 # Sampled every 100 ms: they come later than the kill.
-wait_until 5 has "$A" '.type == "oom" and .name == "t21/mem"'
+wait_until 5 ev_has "$A" '.type == "oom" and .name == "t21/mem"'
 t_match "memory-max, sampled, with a count" \
-	"$(field "$A" '.type == "memory-max" and .name == "t21/mem"' count)" '^[1-9][0-9]*$'
+	"$(ev_field "$A" '.type == "memory-max" and .name == "t21/mem"' count)" '^[1-9][0-9]*$'
 t_match "oom, sampled, with a count" \
-	"$(field "$A" '.type == "oom" and .name == "t21/mem"' count)" '^[1-9][0-9]*$'
+	"$(ev_field "$A" '.type == "oom" and .name == "t21/mem"' count)" '^[1-9][0-9]*$'
 t_eq "the killed hog's task-exit says signal 9" \
-	"$(field "$A" '.type == "task-exit" and .name == "t21/mem"' signal)" 9
+	"$(ev_field "$A" '.type == "task-exit" and .name == "t21/mem"' signal)" 9
 
 # A fork loop under pids.max: refused forks are sampled as pids-max.
 kcg create t21/pids --pids-max 5 >/dev/null
@@ -108,8 +103,8 @@ try:
             os._exit(0)
 except BlockingIOError:
     pass' > /dev/null 2>&1
-wait_until 5 has "$A" '.type == "pids-max" and .name == "t21/pids"'
-t_match "pids-max with a count" "$(field "$A" '.type == "pids-max" and .name == "t21/pids"' count)" \
+wait_until 5 ev_has "$A" '.type == "pids-max" and .name == "t21/pids"'
+t_match "pids-max with a count" "$(ev_field "$A" '.type == "pids-max" and .name == "t21/pids"' count)" \
 	'^[1-9][0-9]*$'
 kcg kill t21/pids
 
@@ -119,25 +114,25 @@ sleep 1000 &
 sl=$!
 pids+=("$sl")
 kcg attach t21/fz "$sl"
-wait_until 10 has "$A" '.type == "populated" and .name == "t21/fz"'
-t_eq "the first task gives populated" "$(count "$A" '.type == "populated" and .name == "t21/fz"')" 1
+wait_until 10 ev_has "$A" '.type == "populated" and .name == "t21/fz"'
+t_eq "the first task gives populated" "$(ev_count "$A" '.type == "populated" and .name == "t21/fz"')" 1
 kcg freeze t21/fz
-wait_until 10 has "$A" '.type == "frozen" and .name == "t21/fz"'
-t_eq "freeze gives frozen" "$(count "$A" '.type == "frozen" and .name == "t21/fz"')" 1
+wait_until 10 ev_has "$A" '.type == "frozen" and .name == "t21/fz"'
+t_eq "freeze gives frozen" "$(ev_count "$A" '.type == "frozen" and .name == "t21/fz"')" 1
 kcg thaw t21/fz
-wait_until 10 has "$A" '.type == "thawed" and .name == "t21/fz"'
-t_eq "thaw gives thawed" "$(count "$A" '.type == "thawed" and .name == "t21/fz"')" 1
+wait_until 10 ev_has "$A" '.type == "thawed" and .name == "t21/fz"'
+t_eq "thaw gives thawed" "$(ev_count "$A" '.type == "thawed" and .name == "t21/fz"')" 1
 kill -9 "$sl"
 wait "$sl" 2>/dev/null
-wait_until 10 has "$A" '.type == "empty" and .name == "t21/fz"'
+wait_until 10 ev_has "$A" '.type == "empty" and .name == "t21/fz"'
 t_eq "kill -9 gives task-exit with signal 9 and the pid" \
-	"$(field "$A" '.type == "task-exit" and .name == "t21/fz"' signal)/$(field "$A" \
+	"$(ev_field "$A" '.type == "task-exit" and .name == "t21/fz"' signal)/$(ev_field "$A" \
 	'.type == "task-exit" and .name == "t21/fz"' pid)" "9/$sl"
 t_eq "task-exit of the sleep has its comm" \
-	"$(field "$A" '.type == "task-exit" and .name == "t21/fz"' comm)" sleep
+	"$(ev_field "$A" '.type == "task-exit" and .name == "t21/fz"' comm)" sleep
 t_eq "killed, not exited: no exit_code" \
-	"$(field "$A" '.type == "task-exit" and .name == "t21/fz"' exit_code)" none
-t_eq "the last task leaving gives empty" "$(count "$A" '.type == "empty" and .name == "t21/fz"')" 1
+	"$(ev_field "$A" '.type == "task-exit" and .name == "t21/fz"' exit_code)" none
+t_eq "the last task leaving gives empty" "$(ev_count "$A" '.type == "empty" and .name == "t21/fz"')" 1
 t_eq "in order: created, populated, frozen, thawed, task-exit, empty" \
 	"$(jq -s -r '[.[] | select(.name == "t21/fz") | .type] | join(",")' "$A")" \
 	created,populated,frozen,thawed,task-exit,empty
@@ -146,12 +141,12 @@ t_eq "in order: created, populated, frozen, thawed, task-exit, empty" \
 kcg create t21/ex >/dev/null
 kcg run t21/ex -- sh -c 'echo $$ > "$1"; exit 3' sh "$tmp/ex.pid"
 t_eq "the command exited 3" $? 3
-wait_until 10 has "$A" '.type == "task-exit" and .name == "t21/ex"'
+wait_until 10 ev_has "$A" '.type == "task-exit" and .name == "t21/ex"'
 t_eq "task-exit says exit_code 3 and the pid" \
-	"$(field "$A" '.type == "task-exit" and .name == "t21/ex"' exit_code)/$(field "$A" \
+	"$(ev_field "$A" '.type == "task-exit" and .name == "t21/ex"' exit_code)/$(ev_field "$A" \
 	'.type == "task-exit" and .name == "t21/ex"' pid)" "3/$(cat "$tmp/ex.pid")"
-t_eq "an exit status is no signal" "$(field "$A" '.type == "task-exit" and .name == "t21/ex"' signal)" none
-t_eq "exit 0 gives no task-exit" "$(kcg run t21/ex -- true; sleep 1; count "$A" \
+t_eq "an exit status is no signal" "$(ev_field "$A" '.type == "task-exit" and .name == "t21/ex"' signal)" none
+t_eq "exit 0 gives no task-exit" "$(kcg run t21/ex -- true; sleep 1; ev_count "$A" \
 	'.type == "task-exit" and .name == "t21/ex"')" 1
 
 # Who gets what. Monitors of unprivileged users are subscriptions the
@@ -159,64 +154,55 @@ t_eq "exit 0 gives no task-exit" "$(kcg run t21/ex -- true; sleep 1; count "$A" 
 # own subtree's events and nothing else, also from a user and network
 # namespace of their own (where 2001 holds CAP_SYS_ADMIN, which counts for
 # nothing outside it).
-# as_user UID CMD...: CMD as an unprivileged user. In a subshell (a
-# background job) setpriv replaces it, so that $! is the command's pid.
-as_user() {
-	local uid=$1
-	shift
-	set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all \
-		--bounding-set=-all "$@"
-	if ((BASH_SUBSHELL)); then exec "$@"; else "$@"; fi
-}
 O=$tmp/owner.json P=$tmp/other.json NS=$tmp/netns.json
 kcg create t21o --owner 2000 >/dev/null
 kcg create t21p --owner 2001 >/dev/null
-as_user 2000 kcg -j monitor > "$O" 2> "$tmp/o.err" &
+as_job 2000 kcg -j monitor > "$O" 2> "$tmp/o.err" &
 pids+=($!)
-as_user 2001 kcg -j monitor > "$P" 2> "$tmp/p.err" &
+as_job 2001 kcg -j monitor > "$P" 2> "$tmp/p.err" &
 pids+=($!)
-as_user 2001 unshare -Urn kcg -j monitor > "$NS" 2> "$tmp/ns.err" &
+as_job 2001 unshare -Urn kcg -j monitor > "$NS" 2> "$tmp/ns.err" &
 pids+=($!)
 ready=no
 for i in $(seq 30); do
-	as_user 2000 kcg create t21o/ready >/dev/null
-	as_user 2001 kcg create t21p/ready >/dev/null
-	if wait_until 2 eval "has '$O' '.name == \"t21o/ready\"' &&
-	   has '$P' '.name == \"t21p/ready\"' && has '$NS' '.name == \"t21p/ready\"'"; then
+	as 2000 kcg create t21o/ready >/dev/null
+	as 2001 kcg create t21p/ready >/dev/null
+	if wait_until 2 eval "ev_has '$O' '.name == \"t21o/ready\"' &&
+	   ev_has '$P' '.name == \"t21p/ready\"' && ev_has '$NS' '.name == \"t21p/ready\"'"; then
 		ready=yes
 		break
 	fi
-	as_user 2000 kcg delete t21o/ready >/dev/null
-	as_user 2001 kcg delete t21p/ready >/dev/null
+	as 2000 kcg delete t21o/ready >/dev/null
+	as 2001 kcg delete t21p/ready >/dev/null
 done
 t_eq "the owners' monitors are ready" "$ready" yes
 for i in 1 2 3; do
-	as_user 2000 kcg create t21o/w >/dev/null
-	as_user 2000 kcg delete t21o/w >/dev/null
-	as_user 2001 kcg create t21p/w >/dev/null
-	as_user 2001 kcg delete t21p/w >/dev/null
+	as 2000 kcg create t21o/w >/dev/null
+	as 2000 kcg delete t21o/w >/dev/null
+	as 2001 kcg create t21p/w >/dev/null
+	as 2001 kcg delete t21p/w >/dev/null
 	kcg create t21/s >/dev/null
 	kcg delete t21/s >/dev/null
 done
-wait_until 10 has "$A" '.type == "destroyed" and .name == "t21/s"'
-wait_until 10 eval "[ \"\$(count '$O' '.name == \"t21o/w\"')\" = 6 ]"
-wait_until 10 eval "[ \"\$(count '$NS' '.name == \"t21p/w\"')\" = 6 ]"
-t_eq "root's monitor saw root's group" "$(count "$A" '.name == "t21/s"')" 6
-t_eq "the owner got its group's events" "$(count "$O" '.name == "t21o/w"')" 6
+wait_until 10 ev_has "$A" '.type == "destroyed" and .name == "t21/s"'
+wait_until 10 eval "[ \"\$(ev_count '$O' '.name == \"t21o/w\"')\" = 6 ]"
+wait_until 10 eval "[ \"\$(ev_count '$NS' '.name == \"t21p/w\"')\" = 6 ]"
+t_eq "root's monitor saw root's group" "$(ev_count "$A" '.name == "t21/s"')" 6
+t_eq "the owner got its group's events" "$(ev_count "$O" '.name == "t21o/w"')" 6
 t_eq "the owner got nothing outside its subtree" \
-	"$(count "$O" '(.name == "t21o" or (.name | startswith("t21o/"))) | not')" 0
-t_eq "the other owner got its own group's events" "$(count "$P" '.name == "t21p/w"')" 6
+	"$(ev_count "$O" '(.name == "t21o" or (.name | startswith("t21o/"))) | not')" 0
+t_eq "the other owner got its own group's events" "$(ev_count "$P" '.name == "t21p/w"')" 6
 t_eq "the other owner got nothing outside its subtree" \
-	"$(count "$P" '(.name == "t21p" or (.name | startswith("t21p/"))) | not')" 0
+	"$(ev_count "$P" '(.name == "t21p" or (.name | startswith("t21p/"))) | not')" 0
 t_eq "in its own user+net namespace: its own group's events" \
-	"$(count "$NS" '.name == "t21p/w"')" 6
+	"$(ev_count "$NS" '.name == "t21p/w"')" 6
 t_eq "in its own user+net namespace: nothing else" \
-	"$(count "$NS" '(.name == "t21p" or (.name | startswith("t21p/"))) | not')" 0
+	"$(ev_count "$NS" '(.name == "t21p" or (.name | startswith("t21p/"))) | not')" 0
 t_eq "an owner's seqs number its own events: 1, 2, 3 ... without gaps" \
 	"$(jq -s '[.[].seq] == [range(1; length + 1)]' "$O")" true
 t_eq "the owners' monitors wrote no errors" "$(cat "$tmp/o.err" "$tmp/p.err" "$tmp/ns.err")" ""
-as_user 2000 kcg delete t21o/ready >/dev/null
-as_user 2001 kcg delete t21p/ready >/dev/null
+as 2000 kcg delete t21o/ready >/dev/null
+as 2001 kcg delete t21p/ready >/dev/null
 
 # The multicast group, for admins over raw netlink: root's listener gets
 # every event; a stranger may not join.
@@ -230,12 +216,12 @@ wait "$mc"
 t_eq "root's multicast listener got created and destroyed" \
 	"$(grep -c '"group-name": "t21/mc"' "$tmp/mc.json")" 2
 t_eq "a stranger cannot join the multicast group" \
-	"$(as_user 2001 python3 "$kcgnl" listen 1 2>&1)" "error 1: joining the events group"
+	"$(as 2001 python3 "$kcgnl" listen 1 2>&1)" "error 1: joining the events group"
 
 # 128 subscriptions per user; the 129th is EMFILE with a message, and
 # closing sockets ends their subscriptions (a new one is taken again).
 t_eq "a user's 129th subscription is refused, a new one taken after closing" \
-	"$(as_user 2002 python3 "$kcgnl" subscribe-many 129 2>&1)" \
+	"$(as 2002 python3 "$kcgnl" subscribe-many 129 2>&1)" \
 	"128 ok, then error 24: too many event subscriptions for this user; after closing: ok"
 
 # The flood: create+delete pairs over raw netlink between two marker groups.
@@ -254,7 +240,7 @@ pids+=("$smallpid")
 sleep 2	# it joins; the begin marker below proves it did
 kcg create t21f >/dev/null
 kcg create t21f/begin >/dev/null
-wait_until 10 has "$S" '.type == "created" and .name == "t21f/begin"'
+wait_until 10 ev_has "$S" '.type == "created" and .name == "t21f/begin"'
 kill -STOP "$smallpid"
 start=$SECONDS
 python3 "$kcgnl" churn t21f 1 "$N"
@@ -263,8 +249,8 @@ echo "# churn of $N pairs took $((SECONDS - start)) s"
 kill -CONT "$smallpid"
 sleep 2	# the stopped listener drains what its buffer kept
 kcg create t21f/end >/dev/null
-wait_until 60 has "$B" '.type == "created" and .name == "t21f/end"'
-wait_until 60 has "$S" '.type == "created" and .name == "t21f/end"'
+wait_until 60 ev_has "$B" '.type == "created" and .name == "t21f/end"'
+wait_until 60 ev_has "$S" '.type == "created" and .name == "t21f/end"'
 # flood FILE: what a listener got between the markers, as JSON.
 flood() {
 	jq -s -c '

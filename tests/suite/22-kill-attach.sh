@@ -21,11 +21,6 @@ groups=(t22/sig/a t22/sig/b t22/sig t22/child t22/rootonly t22/empty t22/x t22/y
 outside=(t22-out t22-frozen t22-adopt)
 saved_pid_max=$(cat /proc/sys/kernel/pid_max)
 
-as() {	# as UID CMD...: run CMD as UID, no groups, no capabilities
-	local uid=$1
-	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all "$@"
-}
 
 cleanup() {
 	local p g d

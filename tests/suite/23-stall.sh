@@ -18,11 +18,6 @@ v1=/tmp/t23-freezer
 nl=$KCG_REPO/tests/lib/kcgnl.py
 pids=()
 
-as() {	# as UID CMD...: run CMD as UID, no groups, no capabilities
-	local uid=$1
-	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all "$@"
-}
 
 # For a background process: run directly (a function in the background is a
 # subshell), so that $! is the process itself.

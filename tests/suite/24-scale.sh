@@ -19,11 +19,6 @@ saved_bound=
 deep=q	# a one-character top-level name leaves room for 127 more levels
 deepest=$deep$(printf '/a%.0s' {1..127})
 
-as() {	# as UID CMD...: run CMD as UID, no groups, no capabilities
-	local uid=$1
-	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all "$@"
-}
 
 # below TOP: every group below TOP, deepest first
 below() { kcg -j list 2>/dev/null | jq -r --arg top "$1/" '.[].name | select(startswith($top))' | sort -r; }

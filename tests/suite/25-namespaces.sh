@@ -21,8 +21,6 @@ AS1000=(setpriv --reuid=1000 --regid=1000 --clear-groups --inh-caps=-all --bound
 AS2000=(setpriv --reuid=2000 --regid=2000 --clear-groups --inh-caps=-all --bounding-set=-all)
 # INBOX CMD: run CMD from inside $BOX (moved there as root first).
 INBOX=(bash -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$BOX")
-as() { local uid=$1; shift; setpriv --reuid="$uid" --regid="$uid" --clear-groups \
-	--inh-caps=-all --bounding-set=-all "$@"; }
 in_box() { "${INBOX[@]}" "$@"; }
 # in_cgns CMD...: run CMD in a new cgroup namespace rooted at $BOX.
 in_cgns() { "${INBOX[@]}" unshare -C "$@"; }

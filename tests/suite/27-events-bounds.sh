@@ -28,20 +28,6 @@ cleanup() {
 trap cleanup EXIT
 for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
 
-# as_user UID CMD...: CMD as an unprivileged user. In a subshell (a
-# background job) setpriv replaces it, so that $! is the command's pid.
-as_user() {
-	local uid=$1
-	shift
-	set -- setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all \
-		--bounding-set=-all "$@"
-	if ((BASH_SUBSHELL)); then exec "$@"; else "$@"; fi
-}
-# count FILE JQ_CONDITION: how many events in FILE match.
-count() { jq -s "[.[] | select($2)] | length" "$1" 2>/dev/null; }
-# field FILE JQ_CONDITION KEY: KEY of the first matching event.
-field() { jq -s -r "[.[] | select($2)][0].$3 // \"none\"" "$1" 2>/dev/null; }
-has() { [ "$(count "$1" "$2")" -ge 1 ]; }
 # window FILE BEGIN END: what a listener got between two created markers,
 # as {received, lost, names: the groups of what it received}.
 window() {
@@ -65,25 +51,25 @@ kcg create t27b --owner 2001 >/dev/null
 kcg create t27b/s >/dev/null
 
 # 100 sockets of the owner subscribe and never read.
-as_user 2000 python3 "$kcgnl" subscribe-hold 100 > "$tmp/hold.out" 2>&1 &
+as_job 2000 python3 "$kcgnl" subscribe-hold 100 > "$tmp/hold.out" 2>&1 &
 pids+=($!)
 t_run "the owner holds 100 subscriptions it never reads" \
 	wait_until 120 grep -q subscribed "$tmp/hold.out"
 
 # The owner's monitor, stopped through the storm: it reads only afterwards.
 L=$tmp/late.json
-as_user 2000 kcg -j monitor > "$L" 2> "$tmp/late.err" &
+as_job 2000 kcg -j monitor > "$L" 2> "$tmp/late.err" &
 late=$!
 pids+=("$late")
 for i in $(seq 30); do
-	as_user 2000 kcg create t27a/m >/dev/null
-	wait_until 2 has "$L" '.type == "created" and .name == "t27a/m"' && break
-	as_user 2000 kcg delete t27a/m >/dev/null
+	as 2000 kcg create t27a/m >/dev/null
+	wait_until 2 ev_has "$L" '.type == "created" and .name == "t27a/m"' && break
+	as 2000 kcg delete t27a/m >/dev/null
 done
-as_user 2000 kcg delete t27a/m >/dev/null
-as_user 2000 kcg create t27a/begin >/dev/null
-wait_until 10 has "$L" '.type == "created" and .name == "t27a/begin"'
-t_run "the late reader is subscribed" has "$L" '.type == "created" and .name == "t27a/begin"'
+as 2000 kcg delete t27a/m >/dev/null
+as 2000 kcg create t27a/begin >/dev/null
+wait_until 10 ev_has "$L" '.type == "created" and .name == "t27a/begin"'
+t_run "the late reader is subscribed" ev_has "$L" '.type == "created" and .name == "t27a/begin"'
 kill -STOP "$late"
 
 # Root dumps the groups every 0.2 s, from one process, calm then in the storm.
@@ -110,8 +96,8 @@ touch "$tmp/storm.stop"
 wait "$dumper"
 n1=$(cat "$tmp/n1")
 kill -CONT "$late"
-as_user 2000 kcg create t27a/end >/dev/null
-wait_until 60 has "$L" '.type == "created" and .name == "t27a/end"'
+as 2000 kcg create t27a/end >/dev/null
+wait_until 60 ev_has "$L" '.type == "created" and .name == "t27a/end"'
 
 echo "# storm: $n1 failing exits"
 echo "# Slab (kB) before: $slab0, during: $(tr '\n' ' ' < "$tmp/slab")"
@@ -171,19 +157,19 @@ t_eq "subscribing twice on one socket is one subscription" \
 R=$tmp/root.json B=$tmp/b.json
 kcg -j monitor > "$R" 2> "$tmp/root.err" &
 pids+=($!)
-as_user 2001 kcg -j monitor > "$B" 2> "$tmp/b.err" &
+as_job 2001 kcg -j monitor > "$B" 2> "$tmp/b.err" &
 pids+=($!)
 for i in $(seq 30); do
 	kcg create t27a/m >/dev/null
-	as_user 2001 kcg create t27b/m >/dev/null
-	wait_until 2 eval "has '$R' '.name == \"t27a/m\"' && has '$B' '.name == \"t27b/m\"'" && break
+	as 2001 kcg create t27b/m >/dev/null
+	wait_until 2 eval "ev_has '$R' '.name == \"t27a/m\"' && ev_has '$B' '.name == \"t27b/m\"'" && break
 	kcg delete t27a/m >/dev/null
-	as_user 2001 kcg delete t27b/m >/dev/null
+	as 2001 kcg delete t27b/m >/dev/null
 done
 kcg create t27a/b2 >/dev/null
-wait_until 10 has "$R" '.type == "created" and .name == "t27a/b2"'
+wait_until 10 ev_has "$R" '.type == "created" and .name == "t27a/b2"'
 t_run "root's and the other owner's monitors are subscribed" \
-	eval "has '$R' '.name == \"t27a/b2\"' && has '$B' '.name == \"t27b/m\"'"
+	eval "ev_has '$R' '.name == \"t27a/b2\"' && ev_has '$B' '.name == \"t27b/m\"'"
 kcg run t27a/s -- chrt -f 10 taskset -c 0 "$storm" -t 3 > "$tmp/n2a" &
 s1=$!
 kcg run t27a/s -- chrt -f 10 taskset -c 1 "$storm" -t 3 > "$tmp/n2b" &
@@ -194,8 +180,8 @@ pids+=("$s1" "$s2" "$s3")
 wait "$s1" "$s2" "$s3"
 n2=$(($(cat "$tmp/n2a") + $(cat "$tmp/n2b")))
 kcg create t27a/e2 >/dev/null
-wait_until 60 has "$R" '.type == "created" and .name == "t27a/e2"'
-wait_until 30 eval "[ \"\$(count '$B' '.type == \"task-exit\" and .name == \"t27b/s\"')\" -ge 20 ]"
+wait_until 60 ev_has "$R" '.type == "created" and .name == "t27a/e2"'
+wait_until 30 eval "[ \"\$(ev_count '$B' '.type == \"task-exit\" and .name == \"t27b/s\"')\" -ge 20 ]"
 w=$(window "$R" t27a/b2 t27a/e2)
 echo "# real-time storm: $n2 exits of t27a, $(cat "$tmp/n2c") of t27b; root's monitor: $w"
 t_eq "the other owner's paced storm ran" "$(cat "$tmp/n2c")" 20
@@ -204,7 +190,7 @@ t_eq "root: received + lost == every event of both storms (+ populated, empty of
 t_eq "root: the burst beyond the owner's share was lost, and counted" \
 	"$(jq '.lost > 0' <<< "$w")" true
 t_eq "the other owner lost none of its own events" \
-	"$(count "$B" '.type == "task-exit" and .name == "t27b/s" and .exit_code == 3')" 20
+	"$(ev_count "$B" '.type == "task-exit" and .name == "t27b/s" and .exit_code == 3')" 20
 t_eq "the monitors wrote no errors" "$(cat "$tmp/root.err" "$tmp/b.err")" ""
 
 # Pids as the subscriber's pid namespace numbers them: a monitor in a new
@@ -223,11 +209,11 @@ unshare --kill-child -p -f --mount-proc sh -c '
 pids+=($!)
 for i in $(seq 30); do
 	kcg create t27n/m >/dev/null
-	wait_until 2 eval "has '$H' '.name == \"t27n/m\"' && has '$N' '.name == \"t27n/m\"'" && break
+	wait_until 2 eval "ev_has '$H' '.name == \"t27n/m\"' && ev_has '$N' '.name == \"t27n/m\"'" && break
 	kcg delete t27n/m >/dev/null
 done
 t_run "the monitors in and out of the pid namespace are subscribed" \
-	eval "has '$H' '.name == \"t27n/m\"' && has '$N' '.name == \"t27n/m\"'"
+	eval "ev_has '$H' '.name == \"t27n/m\"' && ev_has '$N' '.name == \"t27n/m\"'"
 touch "$tmp/go"
 wait_until 20 test -s "$tmp/inner.pid"
 inner=$(cat "$tmp/inner.pid")
@@ -235,19 +221,19 @@ hostpid=$(pgrep -f '^sleep 1001$')
 kill -TERM "$hostpid"
 kcg run t27n/s -- sh -c 'echo $$ > "$1"; exit 4' sh "$tmp/outer.pid"
 outer=$(cat "$tmp/outer.pid")
-wait_until 20 eval "[ \"\$(count '$H' '.type == \"task-exit\"')\" -ge 2 ] &&
-	[ \"\$(count '$N' '.type == \"task-exit\"')\" -ge 2 ]"
+wait_until 20 eval "[ \"\$(ev_count '$H' '.type == \"task-exit\"')\" -ge 2 ] &&
+	[ \"\$(ev_count '$N' '.type == \"task-exit\"')\" -ge 2 ]"
 echo "# inner task: $inner in its namespace, $hostpid on the host; outer task: $outer"
 t_eq "the task in the namespace has another pid on the host" "$((inner != hostpid))" 1
 t_eq "in the namespace: the pid the task has there" \
-	"$(field "$N" '.type == "task-exit" and .signal == 15' pid)" "$inner"
-t_eq "on the host: the host pid" "$(field "$H" '.type == "task-exit" and .signal == 15' pid)" \
+	"$(ev_field "$N" '.type == "task-exit" and .signal == 15' pid)" "$inner"
+t_eq "on the host: the host pid" "$(ev_field "$H" '.type == "task-exit" and .signal == 15' pid)" \
 	"$hostpid"
 t_eq "in the namespace: no pid for a task outside it" \
-	"$(field "$N" '.type == "task-exit" and .exit_code == 4' pid)" none
-t_eq "on the host: its pid" "$(field "$H" '.type == "task-exit" and .exit_code == 4' pid)" "$outer"
+	"$(ev_field "$N" '.type == "task-exit" and .exit_code == 4' pid)" none
+t_eq "on the host: its pid" "$(ev_field "$H" '.type == "task-exit" and .exit_code == 4' pid)" "$outer"
 t_eq "in the namespace: still the comm" \
-	"$(field "$N" '.type == "task-exit" and .exit_code == 4' comm)" sh
+	"$(ev_field "$N" '.type == "task-exit" and .exit_code == 4' comm)" sh
 t_eq "no errors in or out of the namespace" "$(cat "$tmp/host.err" "$N.err")" ""
 
 cleanup

@@ -84,12 +84,12 @@ t_eq "text list and show: no raw ESC or 0xff byte" \
 	"$(raw_bytes "$tmp/list.txt")/$(raw_bytes "$tmp/show.txt")" 0/0
 t_match "text show: the cgroup path escaped" "$(grep -a '^cgroup' "$tmp/show.txt" | cat -v)" \
 	'^cgroup +/t28-pod\\x1b\[7m\\xff\\\\x$'
-# A diagnostic carries the path too: the default name is its last level.
+# A diagnostic carries the path too: no default name comes of its last level.
 kcg adopt "/$podname" > /dev/null 2> "$tmp/adopt.err"
 t_eq "a usage error naming the path: exit 2, no raw ESC or 0xff byte" \
 	"$?/$(raw_bytes "$tmp/adopt.err")" 2/0
 t_match "the usage error shows the name escaped" "$(cat -v "$tmp/adopt.err")" \
-	"bad group name 't28-pod\\\\x1b\\[7m\\\\xff\\\\\\\\x'"
+	"no default name fits 't28-pod\\\\x1b\\[7m\\\\xff\\\\\\\\x'"
 kcg -j list > "$tmp/list.json"
 t_run "JSON list parses as strict UTF-8" json_lines_ok < "$tmp/list.json"
 t_eq "JSON show: the cgroup path with U+FFFD for the bad byte" \

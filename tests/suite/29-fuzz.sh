@@ -33,11 +33,6 @@ O=fz29o		# the owner's group
 out=
 ours="^($R|$O)([^A-Za-z0-9]|$)"
 
-as() {	# as UID CMD...: no groups, no capabilities
-	local uid=$1
-	shift
-	setpriv --reuid="$uid" --regid="$uid" --clear-groups --inh-caps=-all --bounding-set=-all "$@"
-}
 
 cleanup() {
 	for p in "${role_pids[@]}" $reloader; do

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* libkcg reads the extended ACK message that libnl itself ignores. */
+#include <errno.h>
 #include <linux/netlink.h>
+#include <netlink/errno.h>
 #include <stdint.h>
 
 #include "internal.h"
@@ -52,5 +54,28 @@ int main(void)
 	msg[0] = '\0';
 	kcg_extack_message((struct nlmsghdr *)raw, sizeof(struct nlmsgerr), msg, sizeof(msg));
 	CHECK_STR(msg, "", "truncated message yields nothing");
+
+	/*
+	 * kcg_open() keeps the errno behind libnl's code: only a family the
+	 * kernel does not know (ENOENT) may read as "module not loaded".
+	 */
+	static const int kept[] = {
+		ENOENT, EACCES, EPERM, EAFNOSUPPORT, EPROTONOSUPPORT, ENOMEM, EBUSY, EINVAL,
+	};
+	int all_kept = 1;
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		if (kcg_errno_from_nl(-nl_syserr2nlerr(kept[i])) != -kept[i]) {
+			printf("#   errno %d came back as %d\n", kept[i],
+			       kcg_errno_from_nl(-nl_syserr2nlerr(kept[i])));
+			all_kept = 0;
+		}
+	}
+	CHECK(all_kept, "libnl's codes of socket and resolve errors map back to their errno");
+	CHECK(kcg_errno_from_nl(-NLE_OBJ_NOTFOUND) == -ENOENT, "a missing family is -ENOENT");
+	CHECK(kcg_errno_from_nl(-NLE_FAILURE) == -EIO, "a code libnl folded is -EIO, not -ENOENT");
+	CHECK(kcg_errno_from_nl(NLE_PERM) == -EPERM, "either sign");
+	CHECK(kcg_errno_from_nl(-1000) == -EIO && kcg_errno_from_nl(0) == -EIO,
+	      "out of range is -EIO");
 	TAP_EXIT();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Sizes and limits as text shows them, and as JSON keeps them exact. */
 #include <stdlib.h>
+#include <time.h>
 #include <linux/kcg.h>
 
 #include "print.h"
@@ -33,8 +34,36 @@ static void limits_record(bool json)
 	fclose(f);
 }
 
+static const char *wall(const char *tz, uint64_t ns, bool iso)
+{
+	static char buf[FORMAT_WALL_TIME_LEN];
+
+	setenv("TZ", tz, 1);
+	tzset();
+	return format_wall_time(ns, iso, buf, sizeof(buf));
+}
+
+/* kcg monitor --time wall|iso: local time, microseconds, RFC 3339's offset. */
+static void wall_times(void)
+{
+	const uint64_t t = UINT64_C(1700000000123456789);
+
+	CHECK_STR(wall("UTC0", 0, false), "1970-01-01 00:00:00.000000", "wall: the epoch in UTC");
+	CHECK_STR(wall("UTC0", 0, true), "1970-01-01T00:00:00.000000+00:00", "iso: the epoch in UTC");
+	CHECK_STR(wall("UTC0", t, false), "2023-11-14 22:13:20.123456",
+		  "wall: microseconds, truncated");
+	CHECK_STR(wall("CET-1", t, true), "2023-11-14T23:13:20.123456+01:00",
+		  "iso: local time with +HH:MM");
+	CHECK_STR(wall("<-0330>3:30", t, true), "2023-11-14T18:43:20.123456-03:30",
+		  "iso: a negative offset with minutes");
+	CHECK_STR(wall("CET-1", t, false), "2023-11-14 23:13:20.123456", "wall: local time, no zone");
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
+	wall_times();
 	CHECK_STR(size(0), "0", "zero stays bytes");
 	CHECK_STR(size(1), "1", "one byte");
 	CHECK_STR(size(1000), "1000", "decimal thousands are not a unit");

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The CLI's argument parsers: good values, bounds, overflow and junk. */
 #include <errno.h>
+#include <stdio.h>
 #include <sched.h>
 #include <signal.h>
 
@@ -303,8 +304,72 @@ static void test_seconds(void)
 	      parse_seconds("2s", &d) == -EINVAL, "seconds: junk");
 }
 
+/* The name parse_default_name() gives, or "E<errno>". */
+static const char *default_name(const char *component)
+{
+	static char name[KCG_NAME_LEVEL_MAX + 1], err[16];
+	int rc;
+
+	strcpy(name, "untouched");
+	rc = parse_default_name(component, name, sizeof(name));
+	if (!rc)
+		return name;
+	if (strcmp(name, "untouched") != 0)
+		return "written on error";
+	snprintf(err, sizeof(err), "E%d", -rc);
+	return err;
+}
+
+static void test_default_name(void)
+{
+	const char *id = "4f2b8c0d9e1a7b3c5d6e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c";
+	const char *uid = "0e2a6f4c_1b3d_4e5f_8a9b_0c1d2e3f4a5b";
+	char in[256];
+	const char *e_inval = "E22", *e_long = "E36";
+
+	CHECK_STR(default_name("t16-pod"), "t16-pod", "default name: a plain name stays");
+	CHECK_STR(default_name("nginx.service"), "nginx", "default name: the unit type goes");
+	snprintf(in, sizeof(in), "docker-%s.scope", id);
+	CHECK_STR(default_name(in), "docker-4f2b8c0d9e1a", "default name: docker-<id>.scope");
+	snprintf(in, sizeof(in), "cri-containerd-%s.scope", id);
+	CHECK_STR(default_name(in), "cri-containerd-4f2b8c0d9e1a", "default name: containerd's scope");
+	snprintf(in, sizeof(in), "libpod-%s", id);
+	CHECK_STR(default_name(in), "libpod-4f2b8c0d9e1a", "default name: podman's cgroupfs name");
+	CHECK_STR(default_name(id), "4f2b8c0d9e1a", "default name: a bare container id");
+	snprintf(in, sizeof(in), "kubepods-burstable-pod%s.slice", uid);
+	CHECK_STR(default_name(in), "pod0e2a6f4c_1b3d_4e5f_8a9b_0c1d2e3f4a5b",
+		  "default name: a burstable pod's slice");
+	snprintf(in, sizeof(in), "kubepods-pod%s.slice", uid);
+	CHECK_STR(default_name(in), "pod0e2a6f4c_1b3d_4e5f_8a9b_0c1d2e3f4a5b",
+		  "default name: a guaranteed pod's slice");
+	CHECK_STR(default_name("kubepods-besteffort.slice"), "kubepods-besteffort",
+		  "default name: a slice without a pod keeps its name");
+	CHECK_STR(default_name("pod0e2a6f4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b"),
+		  "pod0e2a6f4c-1b3d-4e5f-8a9b-0c1d2e3f4a5b", "default name: cgroupfs driver's pod");
+	CHECK_STR(default_name("kubepods-pod.slice"), "kubepods-pod",
+		  "default name: '-pod' with nothing after is no pod");
+	/* Not a container id: 63 hex, upper case, or glued to a word. */
+	snprintf(in, sizeof(in), "%.63s", id);
+	CHECK_STR(default_name(in), in, "default name: 63 hex digits stay");
+	snprintf(in, sizeof(in), "x%s", id);
+	CHECK_STR(default_name(in), e_long, "default name: an id glued to a word is not cut");
+	CHECK_STR(default_name("user@1000.service"), e_inval, "default name: '@' does not fit");
+	CHECK_STR(default_name("a b"), e_inval, "default name: a space does not fit");
+	CHECK_STR(default_name("caf\xc3\xa9"), e_inval, "default name: non-ASCII does not fit");
+	CHECK_STR(default_name(""), e_inval, "default name: nothing");
+	CHECK_STR(default_name("."), e_inval, "default name: '.'");
+	CHECK_STR(default_name("...scope"), e_inval, "default name: '..' once the type goes");
+	memset(in, 'z', 64);
+	in[64] = '\0';
+	CHECK_STR(default_name(in), e_long, "default name: 64 characters");
+	in[63] = '\0';
+	CHECK_STR(default_name(in), in, "default name: 63 characters fit");
+	CHECK(parse_default_name("abcdef", in, 4) == -ENAMETOOLONG, "default name: buffer too small");
+}
+
 int main(void)
 {
+	test_default_name();
 	test_size();
 	test_size_or_max();
 	test_cpu_max();

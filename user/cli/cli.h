@@ -1,12 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Shared by the kcg CLI's command files. */
+/*
+ * The kcg CLI: what common.c gives every command, and the commands the
+ * dispatcher (kcg.c) runs. common.c calls no command.
+ */
 #ifndef KCG_CLI_H
 #define KCG_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
 #include "libkcg.h"
 
-/* KCG_VERSION comes from the VERSION file, by the Makefile. */
-#define KCG_TOOL_VERSION KCG_VERSION
+/*
+ * A command: the dispatcher's table entry, and all that help and usage
+ * errors print about it.
+ */
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *synopsis;	/* the arguments, after the name */
+	const char *summary;	/* one line */
+	bool limits;		/* takes the limit options: help lists them */
+};
+
+/* common.c */
+/* The package version the tool was built as. */
+extern const char cli_tool_version[];
+/* The dispatcher's table, for help and lookups. */
+void cli_set_commands(const struct cli_command *table, size_t count);
+const struct cli_command *cli_find_command(const char *name);
+/* The command being run, for -h and usage errors; NULL before one is chosen. */
+void cli_set_command(const struct cli_command *command);
+/* "usage: kcg NAME SYNOPSIS", the summary, and the limit options it takes. */
+void cli_print_help(FILE *out, const struct cli_command *command);
+/* The global usage and every command's synopsis. */
+void cli_print_overview(FILE *out);
+/* The limit options, SIZE and the name grammar, as help prints them. */
+void cli_print_limits_help(FILE *out);
+/* The tool's own version ({"tool":...} in JSON); needs no module. */
+void cli_print_version(void);
+/*
+ * getopt_long over a command's options, which also accepts the global
+ * options wherever they are: -j/--json and -p/--pretty switch the output,
+ * -h/--help prints the command's help and -V/--version the tool version,
+ * both exiting 0. Returns the val of one of options (whose flag must be
+ * NULL), '?' for a mistake (then return cli_bad_option()), or -1. stop:
+ * stop at the first non-option argument, as "+" does.
+ */
+int cli_getopt(int argc, char **argv, const struct option *options, bool stop);
+/* Flush stdout: true, said on stderr, if output was lost (a full disk). */
+bool cli_output_failed(void);
 
 /* Open the module's netlink family, or explain to stderr why not. */
 struct kcg *cli_connect(void);
@@ -19,26 +64,39 @@ void cli_message(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_error(struct kcg *k, int err, const char *what);
 /* The same for an operation on a group: "kcg: COMMAND NAME: ...". Returns 1. */
 int cli_group_error(struct kcg *k, int err, const char *command, const char *name);
-/* Plain usage error on stderr. Returns 2. */
+/* Plain usage error on stderr, for a bad value. Returns 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
- * After getopt_long returned '?': the usage error for the option just seen,
- * unknown or missing its value. Returns 2. (main turns opterr off.)
+ * A usage error in the shape of the command line (an argument missing or
+ * in excess): the message, then the command's synopsis. Returns 2.
+ */
+int cli_syntax(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * After cli_getopt returned '?': the usage error for the option just seen
+ * (unknown, ambiguous, missing its value or given one it does not take),
+ * as cli_syntax() prints it. Returns 2.
  */
 int cli_bad_option(char **argv);
 /* Check a group name before asking the module: 0, or a usage error (2). */
 int cli_check_group_name(const char *command, const char *name);
 /*
  * Order of group names that puts every group right after its parent and
- * its children by name: '/' sorts before every name character. (cmd_list.c)
+ * its children by name: '/' sorts before every name character.
  */
 int cli_compare_names(const char *a, const char *b);
+struct watch;
+/* --interval ('i') or --count ('c') into watch: 0, or a usage error (2). */
+int cli_watch_option(const char *command, int opt, const char *arg, struct watch *watch);
+/* The error of sample_take(): on the name that failed, if any. Returns 1. */
+int cli_sample_error(struct kcg *k, int err, const char *command, const char *failed);
 
 /*
  * Every command gets argv[0] = its name and parses the rest with
- * getopt_long, permuting, from a fresh getopt state.
+ * cli_getopt, from a fresh getopt state.
  */
+/* kcg.c */
 int cmd_version(int argc, char **argv);
+int cmd_help(int argc, char **argv);
 /* cmd_group.c */
 int cmd_create(int argc, char **argv);
 int cmd_set(int argc, char **argv);
@@ -55,11 +113,6 @@ int cmd_show(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 /* cmd_stats.c */
 int cmd_stats(int argc, char **argv);
-struct watch;
-/* --interval ('i') or --count ('c') into watch: 0, or a usage error (2). */
-int cli_watch_option(const char *command, int opt, const char *arg, struct watch *watch);
-/* The error of sample_take(): on the name that failed, if any. Returns 1. */
-int cli_sample_error(struct kcg *k, int err, const char *command, const char *failed);
 /* cmd_top.c */
 int cmd_top(int argc, char **argv);
 /* cmd_monitor.c */

@@ -138,9 +138,9 @@ static int limit_option(const char *command, int opt, const char *arg, struct kc
 static int one_name(const char *command, int argc, char **argv, const char **name)
 {
 	if (optind >= argc)
-		return cli_usage("%s: missing group name", command);
+		return cli_syntax("%s: missing group name", command);
 	if (optind + 1 < argc)
-		return cli_usage("%s: unexpected argument '%s'", command, argv[optind + 1]);
+		return cli_syntax("%s: unexpected argument '%s'", command, argv[optind + 1]);
 	*name = argv[optind];
 	return cli_check_group_name(command, *name);
 }
@@ -191,7 +191,7 @@ int cmd_create(int argc, char **argv)
 
 	if (!limits)
 		return cli_usage("create: out of memory");
-	while (!status && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (!status && (opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (is_limit_option(opt)) {
 			status = limit_option("create", opt, optarg, limits);
 			any_limit = true;
@@ -243,14 +243,14 @@ int cmd_set(int argc, char **argv)
 
 	if (!limits)
 		return cli_usage("set: out of memory");
-	while (!status && (opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while (!status && (opt = cli_getopt(argc, argv, options, false)) != -1) {
 		status = is_limit_option(opt) ? limit_option("set", opt, optarg, limits) : cli_bad_option(argv);
 		any_limit = true;
 	}
 	if (!status)
 		status = one_name("set", argc, argv, &name);
 	if (!status && !any_limit)
-		status = cli_usage("set: no limit given; see 'kcg --help'");
+		status = cli_syntax("set: no limit given");
 	if (!status)
 		status = group_op("set", name, do_set, limits);
 	kcg_limits_free(limits);
@@ -272,7 +272,7 @@ int cmd_delete(int argc, char **argv)
 	const char *name;
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (opt != OPT_FORCE)
 			return cli_bad_option(argv);
 		force = true;
@@ -303,7 +303,7 @@ static int name_only_command(int argc, char **argv,
 	const char *name;
 	int status;
 
-	if (getopt_long(argc, argv, "", options, NULL) != -1)
+	if (cli_getopt(argc, argv, options, false) != -1)
 		return cli_bad_option(argv);
 	status = one_name(argv[0], argc, argv, &name);
 	return status ? status : group_op(argv[0], name, op, NULL);
@@ -333,7 +333,7 @@ int cmd_kill(int argc, char **argv)
 	const char *name;
 	int opt, signal = 0, status;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (opt != OPT_SIGNAL)
 			return cli_bad_option(argv);
 		if (parse_signal(optarg, &signal))
@@ -367,16 +367,16 @@ int cmd_attach(int argc, char **argv)
 	uint32_t pid;
 	int status;
 
-	if (getopt_long(argc, argv, "", options, NULL) != -1)
+	if (cli_getopt(argc, argv, options, false) != -1)
 		return cli_bad_option(argv);
 	if (optind >= argc)
-		return cli_usage("attach: missing group name");
+		return cli_syntax("attach: missing group name");
 	name = argv[optind++];
 	status = cli_check_group_name("attach", name);
 	if (status)
 		return status;
 	if (optind >= argc)
-		return cli_usage("attach %s: no PID given", name);
+		return cli_syntax("attach %s: no PID given", name);
 	args.count = (size_t)(argc - optind);
 	pids = calloc(args.count, sizeof(*pids));
 	if (!pids)
@@ -405,20 +405,20 @@ int cmd_adopt(int argc, char **argv)
 		{ "name", required_argument, NULL, OPT_NAME },
 		{ NULL, 0, NULL, 0 },
 	};
-	char path[4096], *base;
+	char path[4096], derived[KCG_NAME_LEVEL_MAX + 1], *base;
 	const char *name = NULL;
 	size_t len;
 	int opt, status;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (opt != OPT_NAME)
 			return cli_bad_option(argv);
 		name = optarg;
 	}
 	if (optind >= argc)
-		return cli_usage("adopt: missing cgroup path");
+		return cli_syntax("adopt: missing cgroup path");
 	if (optind + 1 < argc)
-		return cli_usage("adopt: unexpected argument '%s'", argv[optind + 1]);
+		return cli_syntax("adopt: unexpected argument '%s'", argv[optind + 1]);
 	len = strlen(argv[optind]);
 	if (len >= sizeof(path))
 		return cli_usage("adopt: cgroup path too long");
@@ -428,7 +428,21 @@ int cmd_adopt(int argc, char **argv)
 		path[--len] = '\0';
 	if (!name) {
 		base = strrchr(path, '/');
-		name = base ? base + 1 : path;
+		base = base ? base + 1 : path;
+		if (!*base)
+			return cli_usage("adopt: '%s' has no last component to name the group after; "
+					 "give one with --name", path);
+		switch (parse_default_name(base, derived, sizeof(derived))) {
+		case 0:
+			name = derived;
+			break;
+		case -ENAMETOOLONG:
+			return cli_usage("adopt: no default name fits '%s' (over %d characters); "
+					 "give one with --name", base, KCG_NAME_LEVEL_MAX);
+		default:
+			return cli_usage("adopt: no default name fits '%s' (names are made of "
+					 "[A-Za-z0-9_.-]); give one with --name", base);
+		}
 	}
 	status = cli_check_group_name("adopt", name);
 	return status ? status : group_op("adopt", name, do_adopt, path);

@@ -160,12 +160,12 @@ int cmd_show(int argc, char **argv)
 	struct kcg *k;
 	int err;
 
-	if (getopt_long(argc, argv, "", options, NULL) != -1)
+	if (cli_getopt(argc, argv, options, false) != -1)
 		return cli_bad_option(argv);
 	if (optind >= argc)
-		return cli_usage("show: missing group name");
+		return cli_syntax("show: missing group name");
 	if (optind + 1 < argc)
-		return cli_usage("show: unexpected argument '%s'", argv[optind + 1]);
+		return cli_syntax("show: unexpected argument '%s'", argv[optind + 1]);
 	name = argv[optind];
 	err = cli_check_group_name("show", name);
 	if (err)
@@ -182,17 +182,6 @@ int cmd_show(int argc, char **argv)
 	}
 	kcg_close(k);
 	return err;
-}
-
-int cli_compare_names(const char *a, const char *b)
-{
-	for (;; a++, b++) {
-		unsigned char ca = *a == '/' ? 1 : (unsigned char)*a;
-		unsigned char cb = *b == '/' ? 1 : (unsigned char)*b;
-
-		if (ca != cb || !ca)
-			return ca - cb;
-	}
 }
 
 static int compare_groups(const void *a, const void *b)
@@ -248,13 +237,13 @@ int cmd_list(int argc, char **argv)
 	struct kcg *k;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (opt != 't')
 			return cli_bad_option(argv);
 		tree = true;
 	}
 	if (optind < argc)
-		return cli_usage("list: unexpected argument '%s'", argv[optind]);
+		return cli_syntax("list: unexpected argument '%s'", argv[optind]);
 	k = cli_connect();
 	if (!k)
 		return 1;

@@ -2,19 +2,31 @@
 /*
  * monitor: the module's events as they come, one line (or JSON object) per
  * event, flushed at once so a pipe or a file sees each as it happens. Each
- * NAME keeps a group and its subtree; several are a union.
+ * NAME keeps a group and its subtree; several are a union. --type keeps
+ * only events of the types listed; --time shows wall-clock time.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "print.h"
 
 static volatile sig_atomic_t stop;
+
+enum time_format { TIME_MONO, TIME_WALL, TIME_ISO };
+
+struct monitor_options {
+	char *const *filters;		/* group names */
+	size_t filter_count;
+	uint64_t types;			/* bit per event type; 0: all */
+	enum time_format time;
+};
 
 static void on_signal(int sig)
 {
@@ -45,11 +57,42 @@ static void print_lost(uint64_t count)
 	print_end_record();
 }
 
-static void print_event(const struct kcg_event *e)
+static uint64_t clock_ns(clockid_t clock)
+{
+	struct timespec now;
+
+	clock_gettime(clock, &now);
+	return (uint64_t)now.tv_sec * 1000000000 + (uint64_t)now.tv_nsec;
+}
+
+/*
+ * The event's time as text shows it. The module stamps CLOCK_MONOTONIC;
+ * wall-clock time adds the offset to CLOCK_REALTIME read now, so it
+ * follows a clock that was set since.
+ */
+static void print_time(enum time_format format, uint64_t ts)
+{
+	char when[FORMAT_WALL_TIME_LEN];
+	uint64_t wall;
+
+	if (format == TIME_MONO) {
+		snprintf(when, sizeof(when), "%" PRIu64 ".%06" PRIu64,
+			 ts / 1000000000, ts % 1000000000 / 1000);
+		print_u64_as("timestamp_ns", "%s", ts, when);
+		return;
+	}
+	wall = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_MONOTONIC) + ts;
+	print_u64("timestamp_ns", NULL, ts);
+	/* JSON is for programs: always RFC 3339. */
+	format_wall_time(wall, format == TIME_ISO || print_is_json(), when, sizeof(when));
+	print_string("time", "%s", when);
+}
+
+static void print_event(const struct kcg_event *e, enum time_format format)
 {
 	const char *type = kcg_event_type_name(kcg_event_type(e));
-	uint64_t ts = kcg_event_timestamp_ns(e), count;
-	char when[32], unknown[24];
+	uint64_t count;
+	char unknown[24];
 	uint32_t u32;
 	pid_t pid;
 
@@ -58,10 +101,8 @@ static void print_event(const struct kcg_event *e)
 		snprintf(unknown, sizeof(unknown), "type-%" PRIu32, kcg_event_type(e));
 		type = unknown;
 	}
-	snprintf(when, sizeof(when), "%" PRIu64 ".%06" PRIu64,
-		 ts / 1000000000, ts % 1000000000 / 1000);
 	print_open_object(NULL);
-	print_u64_as("timestamp_ns", "%s", ts, when);
+	print_time(format, kcg_event_timestamp_ns(e));
 	print_u64("seq", " seq %" PRIu64, kcg_event_seq(e));
 	print_string("type", " %s", type);
 	print_string("name", " %s", kcg_event_group_name(e));
@@ -80,8 +121,14 @@ static void print_event(const struct kcg_event *e)
 	print_end_record();
 }
 
+static bool type_wanted(uint64_t types, uint32_t type)
+{
+	/* A type past the mask is one this tool does not know: no name matched it. */
+	return !types || (type < 64 && (types & (UINT64_C(1) << type)));
+}
+
 /* Until a signal stops it (0) or reading fails (1). */
-static int monitor(struct kcg *k, char *const *filters, size_t n)
+static int monitor(struct kcg *k, const struct monitor_options *o)
 {
 	uint64_t last = 0;
 	bool first = true;
@@ -104,24 +151,91 @@ static int monitor(struct kcg *k, char *const *filters, size_t n)
 			print_lost(kcg_event_seq(e) - last - 1);
 		first = false;
 		last = kcg_event_seq(e);
-		if (wanted(kcg_event_group_name(e), filters, n))
-			print_event(e);
+		if (wanted(kcg_event_group_name(e), o->filters, o->filter_count) &&
+		    type_wanted(o->types, kcg_event_type(e)))
+			print_event(e, o->time);
 		kcg_event_free(e);
 	}
 	return 0;
 }
 
+/* The usage error names the types the library knows, as the spec does. */
+static int bad_types(const char *list, const char *item, size_t len)
+{
+	char known[512] = "";
+	const char *name;
+	size_t used = 0;
+
+	for (uint32_t t = 1; (name = kcg_event_type_name(t)) && used < sizeof(known); t++)
+		used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+					 t > 1 ? "," : "", name);
+	return cli_usage("monitor: bad --type '%s': no event type '%.*s'; types are %s",
+			 list, (int)len, item, known);
+}
+
+/* "created,oom-kill": the bits of the types named (the spec's names), added to *types. */
+static int parse_types(const char *list, uint64_t *types)
+{
+	const char *item = list;
+
+	for (;;) {
+		size_t len = strcspn(item, ",");
+		uint32_t t;
+		const char *name;
+
+		for (t = 1; (name = kcg_event_type_name(t)) && t < 64; t++)
+			if (strlen(name) == len && strncmp(item, name, len) == 0)
+				break;
+		if (!name || t >= 64)
+			return bad_types(list, item, len);
+		*types |= UINT64_C(1) << t;
+		if (!item[len])
+			return 0;
+		item += len + 1;
+	}
+}
+
+static int parse_time(const char *arg, enum time_format *format)
+{
+	static const char *const names[] = {
+		[TIME_MONO] = "mono", [TIME_WALL] = "wall", [TIME_ISO] = "iso",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(arg, names[i]) == 0) {
+			*format = (enum time_format)i;
+			return 0;
+		}
+	}
+	return cli_usage("monitor: bad --time '%s': mono, wall or iso", arg);
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	static const struct option options[] = {
+		{ "type", required_argument, NULL, 't' },
+		{ "time", required_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
+	struct monitor_options o = { .time = TIME_MONO };
 	struct kcg *k;
-	int err;
+	int opt, err;
 
-	if (getopt_long(argc, argv, "", options, NULL) != -1)
-		return cli_bad_option(argv);
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
+		switch (opt) {
+		case 't':
+			err = parse_types(optarg, &o.types);
+			break;
+		case 'T':
+			err = parse_time(optarg, &o.time);
+			break;
+		default:
+			return cli_bad_option(argv);
+		}
+		if (err)
+			return err;
+	}
 	for (int i = optind; i < argc; i++) {
 		err = cli_check_group_name("monitor", argv[i]);
 		if (err)
@@ -139,7 +253,9 @@ int cmd_monitor(int argc, char **argv)
 	/* No SA_RESTART: the wait in poll() must end for the loop to see stop. */
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	err = monitor(k, argv + optind, (size_t)(argc - optind));
+	o.filters = argv + optind;
+	o.filter_count = (size_t)(argc - optind);
+	err = monitor(k, &o);
 	kcg_close(k);
 	return err;
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kcg run NAME [--ns LIST] [--hostname H] -- CMD [ARG...]
+ * kcg run NAME [--ns LIST] [--hostname H] [--uid U] [--gid G] [--chdir D]
+ *         [--setenv K=V]... [--] CMD [ARG...]
  *
  * The command must never run outside the group, not even for an instant:
  * the child is forked first and waits on a pipe until the module has moved
  * it into the group (kcg_task_attach: the module checks permissions and
- * writes cgroup.procs); only then does it set up namespaces and exec.
+ * writes cgroup.procs); only then does it set up namespaces, drop to the
+ * user and group asked for, and exec. The attach is thus judged on the
+ * caller's rights, and CMD runs with the user's alone.
  *
  * Exit status: CMD's own, 128+N when it died of signal N; 125 when kcg
  * itself failed (the group refused the task, a namespace could not be
@@ -15,8 +18,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <net/if.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,6 +46,16 @@ struct run_options {
 	int namespaces;		/* CLONE_NEW* */
 	const char *hostname;
 	char **command;
+	const char *chdir;
+	char **setenv;		/* "K=V" strings of argv */
+	size_t setenv_count;
+	/* --uid/--gid: the identity CMD gets, resolved before the fork. */
+	bool set_uid, set_gid;
+	uid_t uid;
+	gid_t gid;
+	gid_t *groups;		/* supplementary groups; none without a user */
+	int group_count;
+	char *user, *home;	/* of the passwd entry, for USER, LOGNAME, HOME */
 };
 
 /* Signals a user sends to "the command"; kcg passes them on. */
@@ -169,6 +184,26 @@ static void bring_up_loopback(const struct run_options *o)
 	close(fd);
 }
 
+/*
+ * In the child, after the namespaces: become the user and group asked for,
+ * groups first (they need the privilege the uid change gives up).
+ */
+static void drop_privileges(const struct run_options *o)
+{
+	if (!o->set_uid && !o->set_gid)
+		return;
+	if (setgroups((size_t)o->group_count, o->groups) < 0)
+		child_fail(o, "setgroups");
+	if (o->set_gid && setresgid(o->gid, o->gid, o->gid) < 0)
+		child_fail(o, "setgid");
+	if (o->set_uid && setresuid(o->uid, o->uid, o->uid) < 0)
+		child_fail(o, "setuid");
+	/* As su and systemd do for a user: its own names and home. */
+	if (o->user && (setenv("USER", o->user, 1) < 0 || setenv("LOGNAME", o->user, 1) < 0 ||
+			setenv("HOME", o->home, 1) < 0))
+		child_fail(o, "setenv");
+}
+
 /* In the child, already in the group: namespaces, then exec. Never returns. */
 static void __attribute__((noreturn)) run_command(const struct run_options *o)
 {
@@ -200,6 +235,13 @@ static void __attribute__((noreturn)) run_command(const struct run_options *o)
 		    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			child_fail(o, "mount /proc");
 	}
+	drop_privileges(o);
+	/* After the drop: a directory the user may not enter stays closed to it. */
+	if (o->chdir && chdir(o->chdir) < 0)
+		child_fail(o, o->chdir);
+	for (size_t i = 0; i < o->setenv_count; i++)
+		if (putenv(o->setenv[i]) != 0)
+			child_fail(o, "setenv");
 	execvp(o->command[0], o->command);
 	/* The message may allocate and so change errno. */
 	exec_errno = errno;
@@ -258,58 +300,202 @@ static int run(const struct run_options *o)
 	return wait_exit_status(child);
 }
 
-int cmd_run(int argc, char **argv)
+/* A user name or a numeric uid, and its passwd entry if it has one. */
+static int resolve_user(const char *arg, struct run_options *o)
+{
+	struct passwd *pw = NULL;
+	uint32_t id;
+
+	if (parse_u32_range(arg, 0, UINT32_MAX - 1, &id) == 0) {
+		o->uid = (uid_t)id;
+		pw = getpwuid(o->uid);
+	} else {
+		pw = getpwnam(arg);
+		if (!pw)
+			return cli_usage("run: bad --uid '%s': no such user", arg);
+		o->uid = pw->pw_uid;
+	}
+	o->set_uid = true;
+	if (!pw)
+		return 0;
+	o->user = strdup(pw->pw_name);
+	o->home = strdup(pw->pw_dir);
+	if (!o->user || !o->home)
+		return cli_usage("run: out of memory");
+	/* Without --gid, the user's primary group, as su and systemd give it. */
+	if (!o->set_gid) {
+		o->gid = pw->pw_gid;
+		o->set_gid = true;
+	}
+	return 0;
+}
+
+static int resolve_group(const char *arg, struct run_options *o)
+{
+	struct group *gr;
+	uint32_t id;
+
+	if (parse_u32_range(arg, 0, UINT32_MAX - 1, &id) == 0) {
+		o->gid = (gid_t)id;
+	} else {
+		gr = getgrnam(arg);
+		if (!gr)
+			return cli_usage("run: bad --gid '%s': no such group", arg);
+		o->gid = gr->gr_gid;
+	}
+	o->set_gid = true;
+	return 0;
+}
+
+/* A user with a passwd entry keeps its supplementary groups; else there are none. */
+static int resolve_groups(struct run_options *o)
+{
+	int count = 16;
+
+	if (!o->user)
+		return 0;
+	for (;;) {
+		gid_t *groups = realloc(o->groups, (size_t)count * sizeof(*groups));
+		int want = count;
+
+		if (!groups)
+			return cli_usage("run: out of memory");
+		o->groups = groups;
+		if (getgrouplist(o->user, o->gid, groups, &want) >= 0) {
+			o->group_count = want;
+			return 0;
+		}
+		/* want is the size it needs now; grow at least once. */
+		count = want > count ? want : count * 2;
+		if (count > 65536)
+			return cli_usage("run: %s is in too many groups", o->user);
+	}
+}
+
+static int check_setenv(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		return cli_usage("run: bad --setenv '%s': expected NAME=VALUE", arg);
+	return 0;
+}
+
+static void release_options(struct run_options *o)
+{
+	free(o->setenv);
+	free(o->groups);
+	free(o->user);
+	free(o->home);
+}
+
+/* Options, then NAME; the first argument after them, or after "--", starts CMD. */
+static int parse_run(int argc, char **argv, struct run_options *o)
 {
 	static const struct option options[] = {
 		{ "ns",       required_argument, NULL, 'n' },
-		{ "hostname", required_argument, NULL, 'h' },
+		{ "hostname", required_argument, NULL, 'H' },
+		{ "uid",      required_argument, NULL, 'u' },
+		{ "gid",      required_argument, NULL, 'g' },
+		{ "chdir",    required_argument, NULL, 'C' },
+		{ "setenv",   required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct run_options o = { 0 };
-	int separator, opt, status;
+	const char *uid = NULL, *gid = NULL;
+	bool dashes = false;
+	int opt, status;
 
-	/* Options end at "--"; what follows is CMD's, untouched by getopt. */
-	for (separator = 1; separator < argc; separator++) {
-		if (strcmp(argv[separator], "--") == 0)
+	o->setenv = calloc((size_t)argc, sizeof(*o->setenv));
+	if (!o->setenv)
+		return cli_usage("run: out of memory");
+	/* "+": the options stop at NAME, and again at CMD, whose options are its own. */
+	for (;;) {
+		opt = cli_getopt(argc, argv, options, true);
+		if (opt == -1) {
+			/*
+			 * getopt steps over a "--" and stops before anything else.
+			 * (An option's value "--" reads the same; it only ends the
+			 * options one argument early.)
+			 */
+			dashes = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+			if (!o->name && optind < argc) {
+				o->name = argv[optind++];
+				if (!dashes)
+					continue;
+			}
 			break;
-	}
-	if (separator == argc)
-		return cli_usage("run: missing '--' before the command");
-	if (separator + 1 == argc)
-		return cli_usage("run: no command after '--'");
-	o.command = &argv[separator + 1];
-
-	while ((opt = getopt_long(separator, argv, "", options, NULL)) != -1) {
+		}
 		switch (opt) {
 		case 'n':
-			if (parse_ns_list(optarg, &o.namespaces))
+			if (parse_ns_list(optarg, &o->namespaces))
 				return cli_usage("run: bad --ns '%s': expected a list of "
 						 "pid,mnt,uts,ipc,net,user or all", optarg);
 			break;
-		case 'h':
-			o.hostname = optarg;
+		case 'H':
+			o->hostname = optarg;
+			break;
+		case 'u':
+			uid = optarg;
+			break;
+		case 'g':
+			gid = optarg;
+			break;
+		case 'C':
+			o->chdir = optarg;
+			break;
+		case 'e':
+			status = check_setenv(optarg);
+			if (status)
+				return status;
+			o->setenv[o->setenv_count++] = optarg;
 			break;
 		default:
 			return cli_bad_option(argv);
 		}
 	}
-	if (optind >= separator)
-		return cli_usage("run: missing group name");
-	if (optind + 1 < separator)
-		return cli_usage("run: unexpected argument '%s' before '--'", argv[optind + 1]);
-	o.name = argv[optind];
-	status = cli_check_group_name("run", o.name);
+	if (!o->name)
+		return cli_syntax("run: missing group name");
+	status = cli_check_group_name("run", o->name);
 	if (status)
 		return status;
-	if (o.hostname && !(o.namespaces & CLONE_NEWUTS))
-		return cli_usage("run: --hostname needs a uts namespace (--ns uts)");
-	if (!o.hostname) {
-		/* The group's own name: its last level. */
-		const char *last = strrchr(o.name, '/');
+	if (optind >= argc)
+		return cli_syntax(dashes ? "run: no command after '--'" : "run: missing the command");
+	o->command = &argv[optind];
 
-		o.hostname = last ? last + 1 : o.name;
+	if ((uid || gid) && (o->namespaces & CLONE_NEWUSER))
+		return cli_usage("run: --uid and --gid do not go with --ns user, which maps the "
+				 "caller to root inside");
+	/* --gid first: it overrides the user's primary group. */
+	if (gid && (status = resolve_group(gid, o)))
+		return status;
+	if (uid && (status = resolve_user(uid, o)))
+		return status;
+	if (uid && !o->set_gid)
+		return cli_usage("run: uid %s has no passwd entry, so no group: give --gid", uid);
+	return resolve_groups(o);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options o = { 0 };
+	int status = parse_run(argc, argv, &o);
+
+	if (!status) {
+		if (o.hostname && !(o.namespaces & CLONE_NEWUTS)) {
+			status = cli_usage("run: --hostname needs a uts namespace (--ns uts)");
+		} else {
+			/* The group's own name: its last level. */
+			const char *last = strrchr(o.name, '/');
+
+			if (!o.hostname)
+				o.hostname = last ? last + 1 : o.name;
+			if (strlen(o.hostname) > HOST_NAME_MAX)
+				status = cli_usage("run: --hostname longer than %d characters",
+						   HOST_NAME_MAX);
+		}
 	}
-	if (strlen(o.hostname) > HOST_NAME_MAX)
-		return cli_usage("run: --hostname longer than %d characters", HOST_NAME_MAX);
-	return run(&o);
+	if (!status)
+		status = run(&o);
+	release_options(&o);
+	return status;
 }

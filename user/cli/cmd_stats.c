@@ -14,27 +14,6 @@
 #include "sample.h"
 #include "stats_print.h"
 
-int cli_watch_option(const char *command, int opt, const char *arg, struct watch *w)
-{
-	uint32_t count;
-
-	if (opt == 'i') {
-		if (parse_seconds(arg, &w->interval_s))
-			return cli_usage("%s: bad --interval '%s': seconds, > 0 and <= %d",
-					 command, arg, PARSE_SECONDS_MAX);
-		return 0;
-	}
-	if (parse_u32_range(arg, 1, UINT32_MAX, &count))
-		return cli_usage("%s: bad --count '%s': a number of samples, >= 1", command, arg);
-	w->count = count;
-	return 0;
-}
-
-int cli_sample_error(struct kcg *k, int err, const char *command, const char *failed)
-{
-	return failed ? cli_group_error(k, err, command, failed) : cli_error(k, err, command);
-}
-
 static int compare_row_names(const void *a, const void *b)
 {
 	return cli_compare_names(kcg_stats_name(((const struct stats_row *)a)->stats),
@@ -129,7 +108,7 @@ int cmd_stats(int argc, char **argv)
 	struct kcg *k;
 	int opt, err;
 
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		if (opt != 'i' && opt != 'c')
 			return cli_bad_option(argv);
 		err = cli_watch_option("stats", opt, optarg, &w);

@@ -236,7 +236,7 @@ int cmd_top(int argc, char **argv)
 	int opt, err;
 
 	sort_by = SORT_CPU;
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cli_getopt(argc, argv, options, false)) != -1) {
 		switch (opt) {
 		case 'i':
 		case 'c':
@@ -256,7 +256,7 @@ int cmd_top(int argc, char **argv)
 			return err;
 	}
 	if (optind < argc)
-		return cli_usage("top: unexpected argument '%s'", argv[optind]);
+		return cli_syntax("top: unexpected argument '%s'", argv[optind]);
 	/* Escapes are for a terminal: JSON or a pipe gets plain frames. */
 	if (print_is_json() || !isatty(STDOUT_FILENO))
 		screen.live = false;

@@ -1,158 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* kcg: command-line front end to the kcg kernel module. */
-#include <errno.h>
+/*
+ * kcg: command-line front end to the kcg kernel module. This file is the
+ * dispatcher: the command table, main, and the commands about the tool
+ * itself (help, version). The commands are in cmd_*.c; what they share is
+ * in common.c, which calls none of them.
+ */
 #include <inttypes.h>
 #include <getopt.h>
-#include <stdarg.h>
-#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <linux/kcg.h>
-
 #include "cli.h"
-#include "escape.h"
-#include "parse.h"
 #include "print.h"
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
+/* The only place a command's synopsis is written: help and usage errors print it. */
+static const struct cli_command commands[] = {
+	{ "create", cmd_create, "NAME [--parent P] [--owner UID] [LIMITS]",
+	  "Create a group with its limits, in one request.", true },
+	{ "set", cmd_set, "NAME LIMITS",
+	  "Change limits of a group; those not given stay.", true },
+	{ "delete", cmd_delete, "NAME [--force]",
+	  "Delete a group; --force kills its tasks first.", false },
+	{ "list", cmd_list, "[--tree]",
+	  "One line per group (the default command).", false },
+	{ "show", cmd_show, "NAME",
+	  "A group's limits, state and cgroup.", false },
+	{ "attach", cmd_attach, "NAME PID...",
+	  "Move processes, with their threads, into a group.", false },
+	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] [--uid U] "
+	  "[--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]",
+	  "Run CMD in a group, which it is in before it starts.", false },
+	{ "freeze", cmd_freeze, "NAME",
+	  "Freeze every task of a group and of the groups below.", false },
+	{ "thaw", cmd_thaw, "NAME",
+	  "Thaw a frozen group.", false },
+	{ "kill", cmd_kill, "NAME [--signal SIG]",
+	  "Signal every process of a group and of the groups below (default KILL).", false },
+	{ "adopt", cmd_adopt, "CGROUP_PATH [--name N]",
+	  "Account an existing cgroup as a group; kcg never changes it.", false },
+	{ "stats", cmd_stats, "[NAME...] [--interval S] [--count N]",
+	  "Counters of groups, or their rates every S seconds.", false },
+	{ "top", cmd_top, "[--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]",
+	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
+	{ "monitor", cmd_monitor, "[NAME...] [--type TYPE,...] [--time mono|wall|iso]",
+	  "The module's events as they happen, one line each.", false },
+	{ "version", cmd_version, "",
+	  "Versions of the tool and of the module, with its protocol and features.", false },
+	{ "help", cmd_help, "[COMMAND]",
+	  "Help on one command, or on all.", false },
 };
 
-static const struct command commands[] = {
-	{ "create",  cmd_create },
-	{ "set",     cmd_set },
-	{ "delete",  cmd_delete },
-	{ "list",    cmd_list },
-	{ "show",    cmd_show },
-	{ "attach",  cmd_attach },
-	{ "run",     cmd_run },
-	{ "freeze",  cmd_freeze },
-	{ "thaw",    cmd_thaw },
-	{ "kill",    cmd_kill },
-	{ "adopt",   cmd_adopt },
-	{ "stats",   cmd_stats },
-	{ "top",     cmd_top },
-	{ "monitor", cmd_monitor },
-	{ "version", cmd_version },
-};
-
-static void usage(FILE *out)
+#define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
+/* Commands without options of their own: the globals, and no argument. */
+static int no_arguments(int argc, char **argv)
 {
-	fputs("Usage: kcg [-j|--json] [-p|--pretty] [-V|--version] COMMAND ...\n"
-	      "Commands:\n"
-	      "  create NAME [--parent P] [--owner UID] [LIMITS]\n"
-	      "  set NAME LIMITS\n"
-	      "  delete NAME [--force]\n"
-	      "  list [--tree]                 (the default command)\n"
-	      "  show NAME\n"
-	      "  attach NAME PID...\n"
-	      "  run NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] -- CMD [ARG...]\n"
-	      "  freeze NAME | thaw NAME | kill NAME [--signal SIG]\n"
-	      "  adopt CGROUP_PATH [--name N]\n"
-	      "  stats [NAME...] [--interval S] [--count N]\n"
-	      "  top [--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]\n"
-	      "  monitor [NAME...]             (events until interrupted; needs CAP_SYS_ADMIN)\n"
-	      "  version\n"
-	      "LIMITS:\n"
-	      "  --cpu-max 50%|QUOTA/PERIOD|max  --cpu-weight 1..10000\n"
-	      "  --memory-max SIZE|max  --memory-high SIZE|max  --memory-low SIZE\n"
-	      "  --pids-max N|max  --cpuset CPULIST\n"
-	      "  --io-max MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N (repeatable)\n"
-	      "SIZE: 4096, 64K, 256M, 2G, 1T. See kcg(8).\n", out);
-}
+	static const struct option options[] = {
+		{ NULL, 0, NULL, 0 },
+	};
 
-struct kcg *cli_connect(void)
-{
-	struct kcg *k;
-	int err = kcg_open(&k);
-
-	if (err == -ENOENT) {
-		fputs("kcg: the kcg kernel module is not loaded; load it with 'modprobe kcg'\n",
-		      stderr);
-		return NULL;
-	}
-	if (err) {
-		cli_message("cannot open generic netlink: %s", strerror(-err));
-		return NULL;
-	}
-	return k;
-}
-
-static void vmessage(const char *fmt, va_list ap)
-{
-	char *msg;
-
-	fputs("kcg: ", stderr);
-	if (vasprintf(&msg, fmt, ap) >= 0) {
-		escape_text(stderr, msg);
-		free(msg);
-	} else {
-		escape_text(stderr, fmt);
-	}
-	fputc('\n', stderr);
-}
-
-void cli_message(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-}
-
-int cli_error(struct kcg *k, int err, const char *what)
-{
-	const char *msg = kcg_errmsg(k);
-
-	cli_message("%s: %s", what, msg ? msg : strerror(-err));
-	return 1;
-}
-
-int cli_group_error(struct kcg *k, int err, const char *command, const char *name)
-{
-	char what[KCG_NAME_MAX + 32];
-
-	snprintf(what, sizeof(what), "%s %s", command, name);
-	return cli_error(k, err, what);
-}
-
-int cli_usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	return 2;
-}
-
-int cli_bad_option(char **argv)
-{
-	/*
-	 * Commands have long options only. glibc sets optopt to the option's
-	 * value when a known long option lacks its value, to 0 when unknown.
-	 */
-	if (optopt && strncmp(argv[optind - 1], "--", 2) == 0)
-		return cli_usage("%s: option '%s' needs a value", argv[0], argv[optind - 1]);
-	return cli_usage("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-}
-
-int cli_check_group_name(const char *command, const char *name)
-{
-	switch (parse_group_name(name)) {
-	case 0:
-		return 0;
-	case -ENAMETOOLONG:
-		return cli_usage("%s: group name too long (levels up to %d, all up to %d): %s",
-				 command, KCG_NAME_LEVEL_MAX, KCG_NAME_MAX, name);
-	default:
-		return cli_usage("%s: bad group name '%s': levels of [A-Za-z0-9_.-] joined by '/', "
-				 "not '.' or '..'", command, name);
-	}
+	if (cli_getopt(argc, argv, options, false) != -1)
+		return cli_bad_option(argv);
+	if (optind < argc)
+		return cli_syntax("%s: unexpected argument '%s'", argv[0], argv[optind]);
+	return 0;
 }
 
 int cmd_version(int argc, char **argv)
@@ -161,11 +71,11 @@ int cmd_version(int argc, char **argv)
 	struct kcg *k;
 	int err;
 
-	(void)argv;
-	if (argc > 1)
-		return cli_usage("version takes no arguments");
+	err = no_arguments(argc, argv);
+	if (err)
+		return err;
 	print_open_object(NULL);
-	print_string("tool", "kcg %s", KCG_TOOL_VERSION);
+	print_string("tool", "kcg %s", cli_tool_version);
 	k = cli_connect();
 	if (!k) {
 		print_close_object();
@@ -191,28 +101,40 @@ int cmd_version(int argc, char **argv)
 	return 0;
 }
 
+int cmd_help(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct cli_command *c;
+
+	if (cli_getopt(argc, argv, options, false) != -1)
+		return cli_bad_option(argv);
+	if (optind == argc) {
+		cli_print_overview(stdout);
+		return 0;
+	}
+	if (optind + 1 < argc)
+		return cli_syntax("help: unexpected argument '%s'", argv[optind + 1]);
+	c = cli_find_command(argv[optind]);
+	if (!c)
+		return cli_usage("help: unknown command '%s'; try 'kcg help'", argv[optind]);
+	cli_print_help(stdout, c);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "json",    no_argument, NULL, 'j' },
-		{ "pretty",  no_argument, NULL, 'p' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help",    no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool json = false, pretty = false, version = false;
-	int opt, status;
+	const struct cli_command *c;
+	int status;
 
-	while ((opt = getopt_long(argc, argv, "+jpVh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j': json = true; break;
-		case 'p': pretty = true; break;
-		case 'V': version = true; break;
-		case 'h': usage(stdout); return 0;
-		default:  usage(stderr); return 2;
-		}
-	}
-	print_init(stdout, json, pretty);
+	cli_set_commands(commands, COMMAND_COUNT);
+	print_init(stdout, false, false);
+	if (cli_getopt(argc, argv, options, true) != -1)
+		return cli_bad_option(argv);
 	argc -= optind;
 	argv += optind;
 	/*
@@ -220,22 +142,21 @@ int main(int argc, char **argv)
 	 * makes glibc also forget the "+" (no permuting) used above.
 	 */
 	optind = 0;
-	opterr = 0;
 
-	if (version)
-		return cmd_version(1, (char *[]){ "version", NULL });
 	if (argc == 0) {
-		status = cmd_list(1, (char *[]){ "list", NULL });
-		print_finish();
-		return status;
+		c = cli_find_command("list");
+		argv = (char *[]){ "list", NULL };
+		argc = 1;
+	} else {
+		c = cli_find_command(argv[0]);
+		if (!c)
+			return cli_usage("unknown command '%s'; try 'kcg help'", argv[0]);
 	}
-
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[0], commands[i].name) == 0) {
-			status = commands[i].run(argc, argv);
-			print_finish();
-			return status;
-		}
-	}
-	return cli_usage("unknown command '%s'; try 'kcg --help'", argv[0]);
+	cli_set_command(c);
+	status = c->run(argc, argv);
+	/* Output that was lost is a failure, not a success. */
+	if (cli_output_failed() && !status)
+		status = 1;
+	print_finish();
+	return status;
 }

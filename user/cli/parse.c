@@ -319,6 +319,72 @@ int parse_group_name(const char *s)
 	}
 }
 
+/* Does s end with suffix (and hold more than it)? */
+static bool ends_with(const char *s, size_t len, const char *suffix)
+{
+	size_t n = strlen(suffix);
+
+	return len > n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+static bool is_lower_hex(char c)
+{
+	return is_digit(c) || (c >= 'a' && c <= 'f');
+}
+
+#define CONTAINER_ID_LEN	64	/* docker, containerd, CRI-O, podman */
+#define CONTAINER_ID_SHORT	12	/* as `docker ps` shows them */
+
+int parse_default_name(const char *component, char *name, size_t size)
+{
+	/* systemd units that own cgroups; the type says nothing of the group. */
+	static const char *const unit_types[] = {
+		".scope", ".slice", ".service", ".socket", ".mount", ".swap",
+	};
+	const char *start = component;
+	size_t len = strlen(component), i;
+	bool slice = false;
+
+	for (i = 0; i < sizeof(unit_types) / sizeof(unit_types[0]); i++) {
+		if (ends_with(component, len, unit_types[i])) {
+			len -= strlen(unit_types[i]);
+			slice = i == 1;
+			break;
+		}
+	}
+	/*
+	 * A slice's name is the path of slices down to it, joined by '-':
+	 * kubepods-burstable-pod<uid> is the pod; its uid has '_' for '-'.
+	 */
+	if (slice) {
+		for (const char *p = component; p + 4 <= component + len; p++) {
+			if (*p == '-' && strncmp(p + 1, "pod", 3) == 0 && p + 4 < component + len) {
+				len -= (size_t)(p + 1 - start);
+				start = p + 1;
+				break;
+			}
+		}
+	}
+	/* A trailing container id, alone or after '-', shortened as docker shows it. */
+	if (len >= CONTAINER_ID_LEN &&
+	    (len == CONTAINER_ID_LEN || start[len - CONTAINER_ID_LEN - 1] == '-')) {
+		for (i = len - CONTAINER_ID_LEN; i < len && is_lower_hex(start[i]); i++)
+			;
+		if (i == len)
+			len -= CONTAINER_ID_LEN - CONTAINER_ID_SHORT;
+	}
+	for (i = 0; i < len; i++)
+		if (!name_char(start[i]))
+			return -EINVAL;
+	if (!len || span_is(start, len, ".") || span_is(start, len, ".."))
+		return -EINVAL;
+	if (len > KCG_NAME_LEVEL_MAX || len >= size)
+		return -ENAMETOOLONG;
+	memcpy(name, start, len);
+	name[len] = '\0';
+	return 0;
+}
+
 /* Canonical names first: parse_signal_name() returns the first match. */
 static const struct {
 	int sig;

@@ -79,6 +79,17 @@ int parse_io_max(const char *s, struct io_max_spec *out);
 int parse_group_name(const char *s);
 
 /*
+ * `kcg adopt` without --name: a group name from the last component of the
+ * cgroup path. A systemd unit type (.scope, .slice, .service, .socket,
+ * .mount, .swap) is dropped; in a slice, the part from a "-pod" on is kept
+ * (kubepods-burstable-pod<uid>.slice -> pod<uid>); a trailing 64-hex
+ * container id is cut to 12 (docker-<id>.scope -> docker-<12 hex>). The
+ * result must be one level of the name grammar: -EINVAL when a character
+ * does not fit or nothing is left, -ENAMETOOLONG past 63 characters or size.
+ */
+int parse_default_name(const char *component, char *name, size_t size);
+
+/*
  * Signal by name ("KILL", "SIGKILL", "kill"; the standard signals 1..31
  * plus the aliases IOT, CLD, POLL) or number 1..64 (-ERANGE outside).
  */

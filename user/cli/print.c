@@ -3,6 +3,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 #include <linux/kcg.h>
 
 #include "escape.h"
@@ -30,6 +31,11 @@ void print_init(FILE *out, bool json, bool pretty)
 bool print_is_json(void)
 {
 	return pr.json;
+}
+
+bool print_is_pretty(void)
+{
+	return pr.pretty;
 }
 
 static void newline_indent(void)
@@ -256,6 +262,25 @@ char *format_bytes(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, bytes);
 	else
 		snprintf(buf, len, "%.1f%c", value, units[unit]);
+	return buf;
+}
+
+char *format_wall_time(uint64_t realtime_ns, bool iso, char *buf, size_t len)
+{
+	time_t secs = (time_t)(realtime_ns / 1000000000);
+	unsigned int us = (unsigned int)(realtime_ns % 1000000000 / 1000);
+	char date[32], hhmm[8], zone[8] = "";
+	struct tm tm;
+
+	if (!localtime_r(&secs, &tm) ||
+	    !strftime(date, sizeof(date), iso ? "%Y-%m-%dT%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm)) {
+		snprintf(buf, len, "%" PRIu64, realtime_ns);
+		return buf;
+	}
+	/* RFC 3339 wants the offset as +HH:MM; strftime gives +HHMM. */
+	if (iso && strftime(hhmm, sizeof(hhmm), "%z", &tm) == 5)
+		snprintf(zone, sizeof(zone), "%.3s:%.2s", hhmm, hhmm + 3);
+	snprintf(buf, len, "%s.%06u%s", date, us, zone);
 	return buf;
 }
 

@@ -12,6 +12,7 @@
 
 void print_init(FILE *out, bool json, bool pretty);
 bool print_is_json(void);
+bool print_is_pretty(void);
 /* Finish the document: closes JSON, flushes. */
 void print_finish(void);
 
@@ -65,6 +66,13 @@ char *format_duration(uint64_t ns, char *buf, size_t len);
  * them: "900", "1.5K", "64.0M". Unlike format_size(), not meant to be read back.
  */
 char *format_bytes(uint64_t bytes, char *buf, size_t len);
+
+/*
+ * A CLOCK_REALTIME time in local time, to the microsecond: "2026-11-25
+ * 14:03:07.123456", or with iso RFC 3339's "2026-11-25T14:03:07.123456+01:00".
+ */
+#define FORMAT_WALL_TIME_LEN 40
+char *format_wall_time(uint64_t realtime_ns, bool iso, char *buf, size_t len);
 
 /*
  * Text only: literal text, e.g. separators and newlines. Not escaped: never

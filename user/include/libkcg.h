@@ -23,7 +23,11 @@
 
 struct kcg;
 
-/* Connect to the module. -ENOENT: the kcg family is not registered. */
+/*
+ * Connect to the module. -ENOENT: the kcg family is not registered (the
+ * module is not loaded). Any other error is that of the netlink socket or
+ * of the family lookup (-EACCES, -EAFNOSUPPORT, -EMFILE, -ENOMEM, ...).
+ */
 int kcg_open(struct kcg **handle);
 void kcg_close(struct kcg *handle);
 const char *kcg_errmsg(const struct kcg *handle);

@@ -33,6 +33,9 @@ struct kcg_reply {
 	void *arg;
 };
 
+/* A libnl error code (NLE_*, either sign) as -errno; -EIO when libnl lost it. */
+int kcg_errno_from_nl(int nlerr);
+
 struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags);
 /* Same, with room for at least payload bytes of attributes. */
 struct nl_msg *kcg_msg_new_sized(struct kcg *k, uint8_t cmd, int flags, size_t payload);

@@ -13,6 +13,35 @@
 
 #include "internal.h"
 
+int kcg_errno_from_nl(int nlerr)
+{
+	/* The inverse of libnl's nl_syserr2nlerr() where it is one to one. */
+	static const int errnos[] = {
+		[NLE_INTR]		= EINTR,
+		[NLE_BAD_SOCK]		= EBADF,
+		[NLE_AGAIN]		= EAGAIN,
+		[NLE_NOMEM]		= ENOMEM,
+		[NLE_EXIST]		= EEXIST,
+		[NLE_INVAL]		= EINVAL,
+		[NLE_RANGE]		= ERANGE,
+		[NLE_MSGSIZE]		= EMSGSIZE,
+		[NLE_OPNOTSUPP]		= EOPNOTSUPP,
+		[NLE_AF_NOSUPPORT]	= EAFNOSUPPORT,
+		[NLE_OBJ_NOTFOUND]	= ENOENT,
+		[NLE_NOADDR]		= EADDRNOTAVAIL,
+		[NLE_BUSY]		= EBUSY,
+		[NLE_PROTO_MISMATCH]	= EPROTONOSUPPORT,
+		[NLE_NOACCESS]		= EACCES,
+		[NLE_PERM]		= EPERM,
+		[NLE_NODEV]		= ENODEV,
+	};
+	int e = nlerr < 0 ? -nlerr : nlerr;
+
+	if (e > 0 && (size_t)e < sizeof(errnos) / sizeof(errnos[0]) && errnos[e])
+		return -errnos[e];
+	return -EIO;
+}
+
 int kcg_open(struct kcg **handle)
 {
 	struct kcg *k;
@@ -26,9 +55,14 @@ int kcg_open(struct kcg **handle)
 		free(k);
 		return -ENOMEM;
 	}
+	errno = 0;
 	err = genl_connect(k->sock);
 	if (err < 0) {
-		err = -EIO;
+		/*
+		 * libnl folds errors it has no code for (EMFILE, ENOBUFS) into
+		 * one; the errno of socket() or bind() is still there.
+		 */
+		err = errno ? -errno : kcg_errno_from_nl(err);
 		goto fail;
 	}
 	/* libnl leaves extended ACK off; the module's messages need it. */
@@ -36,9 +70,10 @@ int kcg_open(struct kcg **handle)
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(k->sock), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
+	/* Only a family the kernel does not know is -ENOENT. */
 	k->family = genl_ctrl_resolve(k->sock, KCG_FAMILY_NAME);
 	if (k->family < 0) {
-		err = -ENOENT;
+		err = kcg_errno_from_nl(k->family);
 		goto fail;
 	}
 	*handle = k;
