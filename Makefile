@@ -229,15 +229,20 @@ KRELEASE = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 MOD_TREE = $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)
 MOD_DEST = $(MOD_TREE)/$(INSTALL_MOD_DIR)
 
+# depmod by hand: modules_install skips it when KDIR has no System.map, as
+# Debian's headers have none. A staging tree without modules.dep is left be.
+DEPMOD	= [ ! -f $(MOD_TREE)/modules.dep ] || depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+
 install-module: module
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
 		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) modules_install
+	$(DEPMOD)
 
 uninstall-module:
 	@[ -n "$(KRELEASE)" ] || { echo "uninstall-module: no kernel release in $(KDIR)" >&2; exit 1; }
 	rm -f $(MOD_DEST)/kcg.ko $(MOD_DEST)/kcg.ko.xz $(MOD_DEST)/kcg.ko.zst $(MOD_DEST)/kcg.ko.gz
 	-rmdir $(MOD_DEST) 2>/dev/null
-	[ ! -f $(MOD_TREE)/modules.dep ] || depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	$(DEPMOD)
 
 INSTALLED := $(SBINDIR)/kcg $(MANDIR)/man8/kcg.8 $(INCLUDEDIR)/linux/kcg.h $(INCLUDEDIR)/libkcg.h \
 	$(LIBDIR)/libkcg.a $(LIBDIR)/libkcg.so.$(SOVERSION) $(LIBDIR)/libkcg.so \
@@ -289,4 +294,5 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb $(B)/stress
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb $(B)/stress \
+		$(B)/package-check
