@@ -204,13 +204,9 @@ int kcg_events_open(struct kcg *k)
 	/* Notifications carry seq 0 and are never answers to a request. */
 	nl_socket_disable_seq_check(k->events);
 	nl_socket_modify_cb(k->events, NL_CB_VALID, NL_CB_CUSTOM, on_event, k);
-	errno = 0;
-	err = genl_connect(k->events);
-	if (err < 0) {
-		/* As in kcg_open(): socket()'s errno is more exact than libnl's code. */
-		err = errno ? -errno : kcg_errno_from_nl(err);
+	err = kcg_connect(k->events);
+	if (err)
 		goto fail;
-	}
 	fd = nl_socket_get_fd(k->events);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));

@@ -35,6 +35,7 @@ struct kcg_reply {
 
 /* A libnl error code (NLE_*, either sign) as -errno; -EIO when libnl lost it. */
 int kcg_errno_from_nl(int nlerr);
+int kcg_connect(struct nl_sock *sock);
 
 struct nl_msg *kcg_msg_new(struct kcg *k, uint8_t cmd, int flags);
 /* Same, with room for at least payload bytes of attributes. */

@@ -42,6 +42,22 @@ int kcg_errno_from_nl(int nlerr)
 	return -EIO;
 }
 
+/* genl_connect(), with the errno of the failure as a negative number. */
+int kcg_connect(struct nl_sock *sock)
+{
+	int err;
+
+	errno = 0;
+	err = genl_connect(sock);
+	if (err >= 0)
+		return 0;
+	/*
+	 * libnl folds errors it has no code for (EMFILE, ENOBUFS) into one;
+	 * the errno of socket() or bind() is still there.
+	 */
+	return errno ? -errno : kcg_errno_from_nl(err);
+}
+
 int kcg_open(struct kcg **handle)
 {
 	struct kcg *k;
@@ -55,16 +71,9 @@ int kcg_open(struct kcg **handle)
 		free(k);
 		return -ENOMEM;
 	}
-	errno = 0;
-	err = genl_connect(k->sock);
-	if (err < 0) {
-		/*
-		 * libnl folds errors it has no code for (EMFILE, ENOBUFS) into
-		 * one; the errno of socket() or bind() is still there.
-		 */
-		err = errno ? -errno : kcg_errno_from_nl(err);
+	err = kcg_connect(k->sock);
+	if (err)
 		goto fail;
-	}
 	/* libnl leaves extended ACK off; the module's messages need it. */
 	setsockopt(nl_socket_get_fd(k->sock), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
