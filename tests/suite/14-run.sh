@@ -131,8 +131,14 @@ t_eq "--ns mnt: a mount inside is visible inside" \
 t_eq "--ns mnt: the mount did not leak to the host" \
 	"$(awk -v m="$tmp/mnt" '$5 == m' /proc/self/mountinfo | wc -l)" 0
 
-# net
-t_eq "--ns net: only one interface" "$(kcg run t14/r --ns net -- ip -o link | wc -l)" 1
+# net. A kernel with IPv6 tunnels built in (the debug line) puts their
+# fallback devices (sit0, ...) in every new namespace; keep them in the
+# first one, as a host with them as modules does.
+fb=/proc/sys/net/core/fb_tunnels_only_for_init_net
+[ -w $fb ] && echo 1 > $fb
+links=$(kcg run t14/r --ns net -- ip -o link)
+t_eq "--ns net: only one interface" "$(echo "$links" | wc -l)" 1
+[ "$(echo "$links" | wc -l)" = 1 ] || echo "$links" | sed 's/^/# /'
 t_match "--ns net: it is lo and UP" "$(kcg run t14/r --ns net -- ip -o link)" '^1: lo: <[A-Z_,]*\bUP\b'
 t_eq "--ns net: loopback carries a TCP connection" "$(kcg run t14/r --ns net -- python3 -c '
 import socket
