@@ -135,19 +135,31 @@ static void kcg_format_u64(char *buf, size_t size, u64 value, bool max_ok)
 }
 
 /*
- * Write a limit's controller file. A missing file is the controller's
- * absence, not a bad value: EOPNOTSUPP, with its own message.
+ * A limit's file is missing: its controller is absent (EOPNOTSUPP, with
+ * its own message), unless the cgroup itself was just removed behind kcg's
+ * back, before the registry noticed: ENOENT, as for any op on a group that
+ * is gone.
  */
+static int kcg_limit_missing(struct kcg_group *group, const struct kcg_limit_file *limit,
+			     const struct nlattr *attr, struct netlink_ext_ack *extack)
+{
+	if (css_is_dying(&group->cgrp->self)) {
+		NL_SET_ERR_MSG(extack, "no such group");
+		return -ENOENT;
+	}
+	kcg_extack(extack, attr, limit->missing);
+	return -EOPNOTSUPP;
+}
+
+/* Write a limit's controller file, with the extack for each failure. */
 static int kcg_limit_write(struct kcg_group *group, const struct kcg_limit_file *limit,
 			   const char *buf, const struct nlattr *attr,
 			   struct netlink_ext_ack *extack)
 {
 	int err = kcg_cg_write(&group->dir, limit->file, buf);
 
-	if (err == -ENOENT) {
-		kcg_extack(extack, attr, limit->missing);
-		return -EOPNOTSUPP;
-	}
+	if (err == -ENOENT)
+		return kcg_limit_missing(group, limit, attr, extack);
 	if (err)
 		kcg_extack(extack, attr, limit->rejected);
 	return err;
@@ -191,10 +203,8 @@ static int kcg_apply_cpu_max(struct kcg_group *group, struct nlattr **tb,
 	} else {
 		/* cpu.max takes "QUOTA [PERIOD]": keep the quota in force. */
 		err = kcg_cg_read(&group->dir, "cpu.max", buf, sizeof(buf));
-		if (err == -ENOENT) {
-			kcg_extack(extack, period, kcg_cpu_max.missing);
-			return -EOPNOTSUPP;
-		}
+		if (err == -ENOENT)
+			return kcg_limit_missing(group, &kcg_cpu_max, period, extack);
 		if (err < 0) {
 			NL_SET_ERR_MSG_ATTR(extack, period,
 					    "cpu.max: cannot read the current quota");
