@@ -354,7 +354,9 @@ static const char *pick_string(struct gen *g, const struct fz_attr *a)
 	}
 	if (strstr(a->name, "path"))
 		return pick_path(g);
-	if (!strcmp(a->name, "cpuset-cpus") && fz_chance(r, 85))
+	/* cpuset.mems lists are written like CPU lists: the same near misses. */
+	if ((!strcmp(a->name, "cpuset-cpus") || !strcmp(a->name, "cpuset-mems")) &&
+	    fz_chance(r, 85))
 		return cpus[fz_below(r, valid ? 4 : ARRAY_SIZE(cpus))];
 	s = scratch(g->w);
 	n = fz_below(r, 100);

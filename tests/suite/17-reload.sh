@@ -20,7 +20,8 @@ tmp=$(mktemp -d /tmp/t17.XXXXXX)
 
 t_run "create an owned group with limits" kcg create t17 --owner 1000 --memory-max 300M --pids-max 50
 t_run "create nested groups" eval "kcg create t17/web --cpu-max 20% --memory-high 100M &&
-	kcg create t17/web/api --cpu-weight 300"
+	kcg create t17/web/api --cpu-weight 300 --cpu-idle 1 --memory-min 8M --memory-low max \
+		--memory-swap-max 16M --cpuset-mems 0 --io-weight 200"
 mkdir $CG/t17-pod
 t_run "adopt a cgroup" kcg adopt /t17-pod --name pod-t17
 kcg freeze t17/web/api

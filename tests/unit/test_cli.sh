@@ -103,6 +103,26 @@ t_eq "run: --setenv with no name" "$(out kcg run g --setenv =1 true)" \
 	"2||kcg: run: bad --setenv '=1': expected NAME=VALUE"
 t_eq "run: --uid of no user" "$(out kcg run g --uid no-such-user-t true)" \
 	"2||kcg: run: bad --uid 'no-such-user-t': no such user"
+t_eq "create: --owner of no user" "$(out kcg create g --owner no-such-user-t)" \
+	"2||kcg: create: bad --owner 'no-such-user-t': no such user"
+t_eq "create: --owner past the largest uid" "$(out kcg create g --owner 4294967295)" \
+	"2||kcg: create: bad --owner '4294967295': a uid is at most 4294967294"
+# A user name that resolves goes on to the request (no module here: exit 1).
+t_match "create: --owner root is resolved, not a usage error" \
+	"$(out kcg create g --owner root)" '^1\|\|kcg: '
+t_eq "create: --io-max of a missing device" "$(out kcg create g --io-max /dev/no-such-disk:rbps=1M)" \
+	"2||kcg: create: bad --io-max device '/dev/no-such-disk': No such file or directory"
+t_eq "create: --io-max of a file that is no block device" \
+	"$(out kcg create g --io-max /dev/null:rbps=1M)" \
+	"2||kcg: create: bad --io-max device '/dev/null': not a block device"
+t_eq "set: --io-weight 0 is out of range" "$(out kcg set g --io-weight 0)" \
+	"2||kcg: set: bad --io-weight '0' (out of range): expected 1..10000"
+t_eq "set: --cpu-idle takes 0 or 1" "$(out kcg set g --cpu-idle 2)" \
+	"2||kcg: set: bad --cpu-idle '2' (out of range): expected 0 or 1"
+t_eq "set: --cpuset-mems syntax" "$(out kcg set g --cpuset-mems 1-0)" \
+	"2||kcg: set: bad --cpuset-mems '1-0': expected a memory node list such as 0-1"
+t_eq "set: --memory-swap-max takes a size" "$(out kcg set g --memory-swap-max 1X)" \
+	"2||kcg: set: bad --memory-swap-max '1X': expected SIZE or max"
 t_eq "run: --gid of no group" "$(out kcg run g --gid no-such-group-t true)" \
 	"2||kcg: run: bad --gid 'no-such-group-t': no such group"
 t_eq "run: a uid with no passwd entry needs --gid" "$(out kcg run g --uid 4123999 true)" \
@@ -142,7 +162,9 @@ t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web
 t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"
 t_eq "completion: --parent takes a group" "$(complete_words create --parent d)" db
 t_eq "completion: limit options of create" "$(complete_words create x --memory-)" \
-	"--memory-high --memory-low --memory-max"
+	"--memory-high --memory-low --memory-max --memory-min --memory-swap-max"
+t_eq "completion: --cpu-idle's values" "$(complete_words set web --cpu-idle '')" "0 1"
+t_eq "completion: --owner takes users" "$(complete_words create x --owner roo)" root
 t_eq "completion: a limit's 'max'" "$(complete_words set web --pids-max '')" max
 t_eq "completion: --sort keys" "$(complete_words top --sort '')" "cpu delay mem name tasks"
 t_eq "completion: --sort=KEY" "$(complete_words top --sort = t)" tasks

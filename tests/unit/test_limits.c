@@ -23,6 +23,12 @@ int main(void)
 	kcg_limits_set_memory_max(in, 256 << 20);
 	kcg_limits_set_pids_max(in, KCG_LIMIT_MAX);
 	CHECK(kcg_limits_set_cpuset_cpus(in, "0-3,6") == 0, "cpuset list accepted");
+	kcg_limits_set_memory_low(in, KCG_LIMIT_MAX);
+	kcg_limits_set_memory_min(in, 64 << 20);
+	kcg_limits_set_memory_swap_max(in, 0);
+	CHECK(kcg_limits_set_cpuset_mems(in, "0") == 0, "cpuset.mems list accepted");
+	kcg_limits_set_io_weight(in, 300);
+	kcg_limits_set_cpu_idle(in, true);
 	CHECK(kcg_limits_add_io_max(in, &io) == 0, "first io.max line");
 	CHECK(kcg_limits_add_io_max(in, &(struct kcg_io_max){ .major = 8, .minor = 0,
 							       .wbps = 4096 }) == 0,
@@ -34,6 +40,8 @@ int main(void)
 	long_list[sizeof(long_list) - 1] = '\0';
 	CHECK(kcg_limits_set_cpuset_cpus(in, long_list) == -ERANGE, "cpuset over 255 refused");
 	CHECK_STR(kcg_limits_get_cpuset_cpus(in), "0-3,6", "a refused cpuset keeps the old one");
+	CHECK(kcg_limits_set_cpuset_mems(in, long_list) == -ERANGE, "cpuset.mems over 255 refused");
+	CHECK_STR(kcg_limits_get_cpuset_mems(in), "0", "a refused mems list keeps the old one");
 
 	CHECK(kcg_limits_put(msg, KCG_A_GROUP_LIMITS, in) == 0, "limits encode");
 	nest = nlmsg_find_attr(nlmsg_hdr(msg), 0, KCG_A_GROUP_LIMITS);
@@ -53,6 +61,13 @@ int main(void)
 		}
 	}
 	CHECK(io_nests == 2, "one io-max nest per device");
+	pos = nest ? nla_find(nla_data(nest), nla_len(nest), KCG_A_LIMITS_IO_WEIGHT) : NULL;
+	CHECK(pos && nla_len(pos) == 4 && nla_get_u32(pos) == 300, "io-weight goes as a u32");
+	pos = nest ? nla_find(nla_data(nest), nla_len(nest), KCG_A_LIMITS_CPU_IDLE) : NULL;
+	CHECK(pos && nla_len(pos) == 4 && nla_get_u32(pos) == 1, "cpu-idle goes as a u32");
+	pos = nest ? nla_find(nla_data(nest), nla_len(nest), KCG_A_LIMITS_MEMORY_SWAP_MAX) : NULL;
+	CHECK(pos && nla_len(pos) == 8 && nla_get_u64(pos) == 0,
+	      "memory-swap-max 0 is sent (0 is a limit, not unset)");
 
 	CHECK(nest && kcg_limits_parse(&out, nest) == 0, "limits parse back");
 	CHECK(kcg_limits_get_cpu_max(&out, &quota, &period) && quota == 50000 && period == 0,
@@ -60,7 +75,14 @@ int main(void)
 	CHECK(kcg_limits_get_cpu_weight(&out, &weight) && weight == 200, "cpu.weight");
 	CHECK(kcg_limits_get_memory_max(&out, &value) && value == 256 << 20, "memory.max");
 	CHECK(kcg_limits_get_pids_max(&out, &value) && value == KCG_LIMIT_MAX, "pids.max max");
-	CHECK(!kcg_limits_get_memory_low(&out, &value), "memory.low stays absent");
+	CHECK(kcg_limits_get_memory_low(&out, &value) && value == KCG_LIMIT_MAX, "memory.low max");
+	CHECK(!kcg_limits_get_memory_high(&out, &value), "memory.high stays absent");
+	CHECK(kcg_limits_get_memory_min(&out, &value) && value == 64 << 20, "memory.min");
+	CHECK(kcg_limits_get_memory_swap_max(&out, &value) && value == 0, "memory.swap.max 0");
+	CHECK_STR(kcg_limits_get_cpuset_mems(&out), "0", "cpuset.mems");
+	CHECK(kcg_limits_get_io_weight(&out, &weight) && weight == 300, "io.weight");
+	bool idle = false;
+	CHECK(kcg_limits_get_cpu_idle(&out, &idle) && idle, "cpu.idle");
 	CHECK_STR(kcg_limits_get_cpuset_cpus(&out), "0-3,6", "cpuset.cpus");
 	CHECK(kcg_limits_io_max_count(&out) == 2, "both io.max lines");
 	const struct kcg_io_max *first = kcg_limits_io_max_at(&out, 0);

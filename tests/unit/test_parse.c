@@ -204,6 +204,26 @@ static void test_io_max(void)
 	      iomax("8:0:rbps=") == -EINVAL && iomax("8::rbps=1") == -EINVAL &&
 	      iomax("8-0:rbps=1") == -EINVAL && iomax("") == -EINVAL,
 	      "io_max: malformed specs");
+	CHECK(iomax("8:0:rbps=1") == 0 && io.path[0] == '\0', "io_max: MAJ:MIN leaves no path");
+	CHECK(iomax("/dev/sda:rbps=1M,wiops=7") == 0 && !strcmp(io.path, "/dev/sda") &&
+	      io.major == 0 && io.minor == 0 && io.rbps == 1 << 20 && io.wiops == 7,
+	      "io_max: a device path is copied, numbers left for the caller");
+	CHECK(iomax("/dev/disk/by-path/pci-0000:00:1f.2-ata-1:wbps=max") == 0 &&
+	      !strcmp(io.path, "/dev/disk/by-path/pci-0000:00:1f.2-ata-1") &&
+	      io.wbps == KCG_LIMIT_MAX, "io_max: a path with ':' ends at the last one before '='");
+	CHECK(iomax("/dev/sda") == -EINVAL && iomax("/dev/sda:") == -EINVAL &&
+	      iomax("/dev/sda=rbps:1") == -EINVAL && iomax("/dev/sda:rbps=0") == -ERANGE,
+	      "io_max: malformed path specs");
+	char long_path[PARSE_IO_PATH_MAX + 16];
+	memset(long_path, 'a', sizeof(long_path));
+	long_path[0] = '/';
+	strcpy(long_path + PARSE_IO_PATH_MAX, ":rbps=1");
+	CHECK(iomax(long_path) == -ERANGE, "io_max: a path too long for the buffer");
+	long_path[PARSE_IO_PATH_MAX - 1] = '\0';
+	long_path[PARSE_IO_PATH_MAX - 9] = ':';
+	memcpy(long_path + PARSE_IO_PATH_MAX - 8, "rbps=1", 7);
+	CHECK(iomax(long_path) == 0 && strlen(io.path) == PARSE_IO_PATH_MAX - 9,
+	      "io_max: a long path that fits");
 }
 
 static void test_group_name(void)

@@ -5,10 +5,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <linux/kcg.h>
 
 #include "cli.h"
@@ -24,7 +27,12 @@ enum {
 	OPT_PIDS_MAX,
 	OPT_CPUSET,
 	OPT_IO_MAX,
-	OPT_LIMIT_LAST = OPT_IO_MAX,
+	OPT_MEMORY_MIN,
+	OPT_MEMORY_SWAP_MAX,
+	OPT_CPUSET_MEMS,
+	OPT_IO_WEIGHT,
+	OPT_CPU_IDLE,
+	OPT_LIMIT_LAST = OPT_CPU_IDLE,
 
 	OPT_PARENT,
 	OPT_OWNER,
@@ -41,11 +49,35 @@ enum {
 	{ "memory-low",  required_argument, NULL, OPT_MEMORY_LOW }, \
 	{ "pids-max",    required_argument, NULL, OPT_PIDS_MAX }, \
 	{ "cpuset",      required_argument, NULL, OPT_CPUSET }, \
-	{ "io-max",      required_argument, NULL, OPT_IO_MAX }
+	{ "io-max",      required_argument, NULL, OPT_IO_MAX }, \
+	{ "memory-min",  required_argument, NULL, OPT_MEMORY_MIN }, \
+	{ "memory-swap-max", required_argument, NULL, OPT_MEMORY_SWAP_MAX }, \
+	{ "cpuset-mems", required_argument, NULL, OPT_CPUSET_MEMS }, \
+	{ "io-weight",   required_argument, NULL, OPT_IO_WEIGHT }, \
+	{ "cpu-idle",    required_argument, NULL, OPT_CPU_IDLE }
 
 static bool is_limit_option(int opt)
 {
 	return opt >= OPT_CPU_MAX && opt <= OPT_LIMIT_LAST;
+}
+
+/*
+ * An --io-max device given by path: its MAJ:MIN, as stat() gives it. The
+ * module only ever sees numbers. Returns 0 or 2 after a usage error.
+ */
+static int resolve_block_device(const char *command, struct io_max_spec *spec)
+{
+	struct stat st;
+
+	if (stat(spec->path, &st))
+		return cli_usage("%s: bad --io-max device '%s': %s", command, spec->path,
+				 strerror(errno));
+	if (!S_ISBLK(st.st_mode))
+		return cli_usage("%s: bad --io-max device '%s': not a block device", command,
+				 spec->path);
+	spec->major = major(st.st_rdev);
+	spec->minor = minor(st.st_rdev);
+	return 0;
 }
 
 /*
@@ -90,10 +122,24 @@ static int limit_option(const char *command, int opt, const char *arg, struct kc
 		break;
 	case OPT_MEMORY_LOW:
 		option = "memory-low";
-		expected = "SIZE";
-		err = parse_size(arg, &value);
+		expected = "SIZE or max";
+		err = parse_size_or_max(arg, &value);
 		if (!err)
 			kcg_limits_set_memory_low(limits, value);
+		break;
+	case OPT_MEMORY_MIN:
+		option = "memory-min";
+		expected = "SIZE or max";
+		err = parse_size_or_max(arg, &value);
+		if (!err)
+			kcg_limits_set_memory_min(limits, value);
+		break;
+	case OPT_MEMORY_SWAP_MAX:
+		option = "memory-swap-max";
+		expected = "SIZE or max";
+		err = parse_size_or_max(arg, &value);
+		if (!err)
+			kcg_limits_set_memory_swap_max(limits, value);
 		break;
 	case OPT_PIDS_MAX:
 		option = "pids-max";
@@ -109,12 +155,35 @@ static int limit_option(const char *command, int opt, const char *arg, struct kc
 		if (!err)
 			err = kcg_limits_set_cpuset_cpus(limits, arg);
 		break;
+	case OPT_CPUSET_MEMS:
+		option = "cpuset-mems";
+		expected = "a memory node list such as 0-1";
+		err = parse_cpulist(arg);
+		if (!err)
+			err = kcg_limits_set_cpuset_mems(limits, arg);
+		break;
+	case OPT_IO_WEIGHT:
+		option = "io-weight";
+		expected = "1..10000";
+		err = parse_u32_range(arg, 1, 10000, &weight);
+		if (!err)
+			kcg_limits_set_io_weight(limits, weight);
+		break;
+	case OPT_CPU_IDLE:
+		option = "cpu-idle";
+		expected = "0 or 1";
+		err = parse_u32_range(arg, 0, 1, &weight);
+		if (!err)
+			kcg_limits_set_cpu_idle(limits, weight);
+		break;
 	case OPT_IO_MAX: {
 		struct io_max_spec spec;
 
 		option = "io-max";
-		expected = "MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N";
+		expected = "MAJ:MIN or /dev/PATH, then :rbps=N,wbps=N,riops=N,wiops=N";
 		err = parse_io_max(arg, &spec);
+		if (!err && spec.path[0] && resolve_block_device(command, &spec))
+			return 2;
 		if (!err)
 			err = kcg_limits_add_io_max(limits, &(struct kcg_io_max){
 				.major = spec.major, .minor = spec.minor,
@@ -161,6 +230,30 @@ static int group_op(const char *command, const char *name,
 	return err;
 }
 
+/*
+ * --owner: a uid, or a user name looked up here (passwd, NSS), as run's
+ * --uid; the module takes uids only. All digits is a uid.
+ */
+static int owner_option(const char *arg, uid_t *owner)
+{
+	struct passwd *pw;
+	uint32_t uid;
+	int err = parse_u32_range(arg, 0, UINT32_MAX - 1, &uid);
+
+	if (!err) {
+		*owner = uid;
+		return 0;
+	}
+	if (err == -ERANGE)
+		return cli_usage("create: bad --owner '%s': a uid is at most %u", arg,
+				 UINT32_MAX - 1);
+	pw = *arg ? getpwnam(arg) : NULL;
+	if (!pw)
+		return cli_usage("create: bad --owner '%s': no such user", arg);
+	*owner = pw->pw_uid;
+	return 0;
+}
+
 struct create_args {
 	uid_t owner;
 	const struct kcg_limits *limits;
@@ -186,7 +279,6 @@ int cmd_create(int argc, char **argv)
 	const char *parent = NULL, *name;
 	char full[KCG_NAME_MAX + 2];
 	bool any_limit = false;
-	uint32_t uid;
 	int opt, status = 0;
 
 	if (!limits)
@@ -198,11 +290,7 @@ int cmd_create(int argc, char **argv)
 		} else if (opt == OPT_PARENT) {
 			parent = optarg;
 		} else if (opt == OPT_OWNER) {
-			if (parse_u32_range(optarg, 0, UINT32_MAX - 1, &uid))
-				status = cli_usage("create: bad --owner '%s': expected a numeric uid",
-						   optarg);
-			else
-				args.owner = uid;
+			status = owner_option(optarg, &args.owner);
 		} else {
 			status = cli_bad_option(argv);
 		}

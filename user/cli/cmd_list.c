@@ -87,6 +87,7 @@ static void print_limits(enum layout layout, const struct kcg_limits *limits)
 	uint64_t value, period;
 	uint32_t weight;
 	const char *cpus;
+	bool idle;
 
 	print_open_object("limits");
 	if (kcg_limits_get_cpu_max(limits, &value, &period)) {
@@ -100,6 +101,8 @@ static void print_limits(enum layout layout, const struct kcg_limits *limits)
 	}
 	if (kcg_limits_get_cpu_weight(limits, &weight))
 		print_u64("cpu_weight", FIELD(layout, "cpu.weight  %" PRIu64 "\n", NULL), weight);
+	if (kcg_limits_get_cpu_idle(limits, &idle))
+		print_u64("cpu_idle", FIELD(layout, "cpu.idle    %" PRIu64 "\n", NULL), idle);
 	if (kcg_limits_get_memory_max(limits, &value))
 		print_limit_size("memory_max", FIELD(layout, "memory.max  %s\n", " memory.max %s"),
 				 value);
@@ -107,11 +110,21 @@ static void print_limits(enum layout layout, const struct kcg_limits *limits)
 		print_limit_size("memory_high", FIELD(layout, "memory.high %s\n", NULL), value);
 	if (kcg_limits_get_memory_low(limits, &value))
 		print_limit_size("memory_low", FIELD(layout, "memory.low  %s\n", NULL), value);
+	if (kcg_limits_get_memory_min(limits, &value))
+		print_limit_size("memory_min", FIELD(layout, "memory.min  %s\n", NULL), value);
+	if (kcg_limits_get_memory_swap_max(limits, &value))
+		print_limit_size("memory_swap_max", FIELD(layout, "memory.swap.max %s\n", NULL),
+				 value);
 	if (kcg_limits_get_pids_max(limits, &value))
 		print_limit("pids_max", FIELD(layout, "pids.max    %s\n", " pids.max %s"), value);
 	cpus = kcg_limits_get_cpuset_cpus(limits);
 	if (cpus)
 		print_string("cpuset_cpus", FIELD(layout, "cpuset.cpus %s\n", NULL), cpus);
+	cpus = kcg_limits_get_cpuset_mems(limits);
+	if (cpus)
+		print_string("cpuset_mems", FIELD(layout, "cpuset.mems %s\n", NULL), cpus);
+	if (kcg_limits_get_io_weight(limits, &weight))
+		print_u64("io_weight", FIELD(layout, "io.weight   %" PRIu64 "\n", NULL), weight);
 	print_io_max(layout, limits);
 	print_close_object();
 }

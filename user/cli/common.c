@@ -51,10 +51,11 @@ void cli_set_command(const struct cli_command *command)
 void cli_print_limits_help(FILE *out)
 {
 	fputs("LIMITS:\n"
-	      "  --cpu-max 50%|QUOTA/PERIOD|max  --cpu-weight 1..10000\n"
-	      "  --memory-max SIZE|max  --memory-high SIZE|max  --memory-low SIZE\n"
-	      "  --pids-max N|max  --cpuset CPULIST\n"
-	      "  --io-max MAJ:MIN:rbps=N,wbps=N,riops=N,wiops=N (repeatable)\n"
+	      "  --cpu-max 50%|QUOTA/PERIOD|max  --cpu-weight 1..10000  --cpu-idle 0|1\n"
+	      "  --memory-max SIZE|max  --memory-high SIZE|max  --memory-low SIZE|max\n"
+	      "  --memory-min SIZE|max  --memory-swap-max SIZE|max\n"
+	      "  --pids-max N|max  --cpuset CPULIST  --cpuset-mems NODELIST  --io-weight 1..10000\n"
+	      "  --io-max MAJ:MIN|/dev/DISK:rbps=N,wbps=N,riops=N,wiops=N (repeatable)\n"
 	      "SIZE: 4096, 64K, 256M, 2G, 1T. NAME: levels of [A-Za-z0-9_.-]{1,63} joined by '/'.\n",
 	      out);
 }

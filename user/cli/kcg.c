@@ -15,7 +15,7 @@
 
 /* The only place a command's synopsis is written: help and usage errors print it. */
 static const struct cli_command commands[] = {
-	{ "create", cmd_create, "NAME [--parent P] [--owner UID] [LIMITS]",
+	{ "create", cmd_create, "NAME [--parent P] [--owner USER|UID] [LIMITS]",
 	  "Create a group with its limits, in one request.", true },
 	{ "set", cmd_set, "NAME LIMITS",
 	  "Change limits of a group; those not given stay.", true },

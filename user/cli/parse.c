@@ -236,14 +236,31 @@ int parse_io_max(const char *s, struct io_max_spec *out)
 	static const char *const keys[] = { "rbps", "wbps", "riops", "wiops" };
 	uint64_t val[4] = { PARSE_IO_UNSET, PARSE_IO_UNSET,
 			    PARSE_IO_UNSET, PARSE_IO_UNSET };
-	uint32_t major, minor;
+	uint32_t major = 0, minor = 0;
+	const char *path = NULL;
+	size_t path_len = 0;
 	int err;
 
-	err = dev_part(&s, IO_MAJOR_MAX, &major);
-	if (!err)
-		err = dev_part(&s, IO_MINOR_MAX, &minor);
-	if (err)
-		return err;
+	if (*s == '/') {
+		const char *eq = strchr(s, '='), *colon = NULL;
+
+		for (const char *p = s; eq && p < eq; p++)
+			if (*p == ':')
+				colon = p;
+		if (!colon)
+			return -EINVAL;
+		path = s;
+		path_len = colon - s;
+		if (path_len >= PARSE_IO_PATH_MAX)
+			return -ERANGE;
+		s = colon + 1;
+	} else {
+		err = dev_part(&s, IO_MAJOR_MAX, &major);
+		if (!err)
+			err = dev_part(&s, IO_MINOR_MAX, &minor);
+		if (err)
+			return err;
+	}
 
 	/* Loop at least once: "8:0:" has no key, which is junk. */
 	for (;;) {
@@ -281,6 +298,8 @@ int parse_io_max(const char *s, struct io_max_spec *out)
 
 	out->major = major;
 	out->minor = minor;
+	memcpy(out->path, path ? path : "", path_len);
+	out->path[path_len] = '\0';
 	out->rbps = val[0];
 	out->wbps = val[1];
 	out->riops = val[2];

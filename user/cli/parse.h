@@ -29,7 +29,7 @@
  * either case, as the kernel's memparse. No "B"/"iB", no fractions.
  */
 int parse_size(const char *s, uint64_t *bytes);
-/* parse_size, or "max" -> KCG_LIMIT_MAX. */
+/* parse_size, or "max" -> KCG_LIMIT_MAX (every memory limit takes it). */
 int parse_size_or_max(const char *s, uint64_t *bytes);
 
 /*
@@ -52,21 +52,29 @@ int parse_u32_range(const char *s, uint32_t min, uint32_t max, uint32_t *out);
 int parse_pids_max(const char *s, uint64_t *out);
 
 /*
- * Syntax check of a cpuset list: "0", "0-3", "0-3,6,8-9", or "" (inherit).
- * A descending range is -EINVAL; a CPU number >= 8192 is -ERANGE.
+ * Syntax check of a cpuset list, of CPUs (--cpuset) or of memory nodes
+ * (--cpuset-mems): "0", "0-3", "0-3,6,8-9", or "" (inherit). A descending
+ * range is -EINVAL; a number >= 8192 is -ERANGE.
  */
 int parse_cpulist(const char *s);
 
 /*
- * --io-max MAJ:MIN:KEY=VAL[,KEY=VAL...], keys rbps, wbps, riops, wiops, each
+ * --io-max DEVICE:KEY=VAL[,KEY=VAL...], keys rbps, wbps, riops, wiops, each
  * at most once, at least one. bps values are sizes or "max", iops values are
  * decimal or "max". A value of 0 is -ERANGE (the kernel rejects it and 0
- * marks a field unset). Major must fit 12 bits and minor 20 (dev_t).
+ * marks a field unset). DEVICE is MAJ:MIN, major fitting 12 bits and minor
+ * 20 (dev_t), or a path starting with '/' ("/dev/sda"), which may hold ':'
+ * itself (/dev/disk/by-path names do): it ends at the last ':' before the
+ * first '='. A path is copied to path, major and minor left 0, for the
+ * caller to resolve (parsers do no I/O); -ERANGE if it does not fit. For
+ * MAJ:MIN, path is "".
  */
 #define PARSE_IO_UNSET UINT64_C(0) /* never a valid io.max value: the kernel rejects 0 */
+#define PARSE_IO_PATH_MAX 4096
 struct io_max_spec {
 	uint32_t major, minor;
 	uint64_t rbps, wbps, riops, wiops;
+	char path[PARSE_IO_PATH_MAX];
 };
 int parse_io_max(const char *s, struct io_max_spec *out);
 

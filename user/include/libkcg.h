@@ -60,6 +60,15 @@ void kcg_limits_set_memory_low(struct kcg_limits *limits, uint64_t bytes);
 void kcg_limits_set_pids_max(struct kcg_limits *limits, uint64_t pids);
 /* A CPU list, "0-3,6"; "" inherits the parent's. -ERANGE (too long), -ENOMEM. */
 int kcg_limits_set_cpuset_cpus(struct kcg_limits *limits, const char *cpus);
+void kcg_limits_set_memory_min(struct kcg_limits *limits, uint64_t bytes);
+/* Needs a kernel with swap support; the group's create or set is -EOPNOTSUPP otherwise. */
+void kcg_limits_set_memory_swap_max(struct kcg_limits *limits, uint64_t bytes);
+/* A memory node list, "0-1"; "" inherits the parent's. -ERANGE, -ENOMEM. */
+int kcg_limits_set_cpuset_mems(struct kcg_limits *limits, const char *mems);
+/* io.weight's default weight, 1..10000. */
+void kcg_limits_set_io_weight(struct kcg_limits *limits, uint32_t weight);
+/* cpu.idle: true makes the group SCHED_IDLE among its siblings. */
+void kcg_limits_set_cpu_idle(struct kcg_limits *limits, bool idle);
 
 /* One device's line of io.max. A rate of KCG_IO_UNSET is left as it is. */
 #define KCG_IO_UNSET UINT64_C(0)
@@ -84,6 +93,12 @@ bool kcg_limits_get_memory_low(const struct kcg_limits *limits, uint64_t *bytes)
 bool kcg_limits_get_pids_max(const struct kcg_limits *limits, uint64_t *pids);
 /* NULL when absent. */
 const char *kcg_limits_get_cpuset_cpus(const struct kcg_limits *limits);
+bool kcg_limits_get_memory_min(const struct kcg_limits *limits, uint64_t *bytes);
+bool kcg_limits_get_memory_swap_max(const struct kcg_limits *limits, uint64_t *bytes);
+/* NULL when absent. */
+const char *kcg_limits_get_cpuset_mems(const struct kcg_limits *limits);
+bool kcg_limits_get_io_weight(const struct kcg_limits *limits, uint32_t *weight);
+bool kcg_limits_get_cpu_idle(const struct kcg_limits *limits, bool *idle);
 /* io.max lines: for (i = 0; i < kcg_limits_io_max_count(l); i++) ..._at(l, i) */
 size_t kcg_limits_io_max_count(const struct kcg_limits *limits);
 const struct kcg_io_max *kcg_limits_io_max_at(const struct kcg_limits *limits, size_t index);

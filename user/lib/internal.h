@@ -60,6 +60,7 @@ struct kcg_limits {
 	uint32_t present;
 	uint64_t value[KCG_A_LIMITS_MAX + 1];
 	char *cpuset_cpus;
+	char *cpuset_mems;
 	struct kcg_io_max *io_max;
 	size_t io_max_count;
 };

@@ -20,6 +20,15 @@ static const int u64_limits[] = {
 	KCG_A_LIMITS_MEMORY_HIGH,
 	KCG_A_LIMITS_MEMORY_LOW,
 	KCG_A_LIMITS_PIDS_MAX,
+	KCG_A_LIMITS_MEMORY_MIN,
+	KCG_A_LIMITS_MEMORY_SWAP_MAX,
+};
+
+/* The u32 limits likewise. */
+static const int u32_limits[] = {
+	KCG_A_LIMITS_CPU_WEIGHT,
+	KCG_A_LIMITS_IO_WEIGHT,
+	KCG_A_LIMITS_CPU_IDLE,
 };
 
 /* io.max rates in attribute order, with their place in struct kcg_io_max. */
@@ -34,7 +43,7 @@ static const struct {
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define CPUSET_CPUS_MAX 255	/* max-len of cpuset-cpus in the spec */
+#define CPUSET_LIST_MAX 255	/* max-len of cpuset-cpus and cpuset-mems in the spec */
 
 static uint64_t *io_rate(struct kcg_io_max *io, size_t i)
 {
@@ -54,6 +63,7 @@ struct kcg_limits *kcg_limits_new(void)
 void kcg_limits_release(struct kcg_limits *l)
 {
 	free(l->cpuset_cpus);
+	free(l->cpuset_mems);
 	free(l->io_max);
 	memset(l, 0, sizeof(*l));
 }
@@ -114,19 +124,50 @@ void kcg_limits_set_pids_max(struct kcg_limits *l, uint64_t pids)
 	set_value(l, KCG_A_LIMITS_PIDS_MAX, pids);
 }
 
-int kcg_limits_set_cpuset_cpus(struct kcg_limits *l, const char *cpus)
+/* A cpuset list into *slot, replacing what it held only on success. */
+static int set_list(struct kcg_limits *l, int attr, char **slot, const char *list)
 {
 	char *copy;
 
-	if (strlen(cpus) > CPUSET_CPUS_MAX)
+	if (strlen(list) > CPUSET_LIST_MAX)
 		return -ERANGE;
-	copy = strdup(cpus);
+	copy = strdup(list);
 	if (!copy)
 		return -ENOMEM;
-	free(l->cpuset_cpus);
-	l->cpuset_cpus = copy;
-	l->present |= BIT(KCG_A_LIMITS_CPUSET_CPUS);
+	free(*slot);
+	*slot = copy;
+	l->present |= BIT(attr);
 	return 0;
+}
+
+int kcg_limits_set_cpuset_cpus(struct kcg_limits *l, const char *cpus)
+{
+	return set_list(l, KCG_A_LIMITS_CPUSET_CPUS, &l->cpuset_cpus, cpus);
+}
+
+void kcg_limits_set_memory_min(struct kcg_limits *l, uint64_t bytes)
+{
+	set_value(l, KCG_A_LIMITS_MEMORY_MIN, bytes);
+}
+
+void kcg_limits_set_memory_swap_max(struct kcg_limits *l, uint64_t bytes)
+{
+	set_value(l, KCG_A_LIMITS_MEMORY_SWAP_MAX, bytes);
+}
+
+int kcg_limits_set_cpuset_mems(struct kcg_limits *l, const char *mems)
+{
+	return set_list(l, KCG_A_LIMITS_CPUSET_MEMS, &l->cpuset_mems, mems);
+}
+
+void kcg_limits_set_io_weight(struct kcg_limits *l, uint32_t weight)
+{
+	set_value(l, KCG_A_LIMITS_IO_WEIGHT, weight);
+}
+
+void kcg_limits_set_cpu_idle(struct kcg_limits *l, bool idle)
+{
+	set_value(l, KCG_A_LIMITS_CPU_IDLE, idle);
 }
 
 int kcg_limits_add_io_max(struct kcg_limits *l, const struct kcg_io_max *io)
@@ -186,6 +227,41 @@ const char *kcg_limits_get_cpuset_cpus(const struct kcg_limits *l)
 	return l->cpuset_cpus;
 }
 
+bool kcg_limits_get_memory_min(const struct kcg_limits *l, uint64_t *bytes)
+{
+	return get_value(l, KCG_A_LIMITS_MEMORY_MIN, bytes);
+}
+
+bool kcg_limits_get_memory_swap_max(const struct kcg_limits *l, uint64_t *bytes)
+{
+	return get_value(l, KCG_A_LIMITS_MEMORY_SWAP_MAX, bytes);
+}
+
+const char *kcg_limits_get_cpuset_mems(const struct kcg_limits *l)
+{
+	return l->cpuset_mems;
+}
+
+bool kcg_limits_get_io_weight(const struct kcg_limits *l, uint32_t *weight)
+{
+	uint64_t value;
+
+	if (!get_value(l, KCG_A_LIMITS_IO_WEIGHT, &value))
+		return false;
+	*weight = (uint32_t)value;
+	return true;
+}
+
+bool kcg_limits_get_cpu_idle(const struct kcg_limits *l, bool *idle)
+{
+	uint64_t value;
+
+	if (!get_value(l, KCG_A_LIMITS_CPU_IDLE, &value))
+		return false;
+	*idle = value != 0;
+	return true;
+}
+
 size_t kcg_limits_io_max_count(const struct kcg_limits *l)
 {
 	return l->io_max_count;
@@ -228,10 +304,14 @@ int kcg_limits_put(struct nl_msg *msg, int attr, const struct kcg_limits *l)
 		    nla_put_u64(msg, u64_limits[i], value) < 0)
 			return -EMSGSIZE;
 	}
-	if (get_value(l, KCG_A_LIMITS_CPU_WEIGHT, &value) &&
-	    nla_put_u32(msg, KCG_A_LIMITS_CPU_WEIGHT, (uint32_t)value) < 0)
-		return -EMSGSIZE;
+	for (size_t i = 0; i < ARRAY_SIZE(u32_limits); i++) {
+		if (get_value(l, u32_limits[i], &value) &&
+		    nla_put_u32(msg, u32_limits[i], (uint32_t)value) < 0)
+			return -EMSGSIZE;
+	}
 	if (l->cpuset_cpus && nla_put_string(msg, KCG_A_LIMITS_CPUSET_CPUS, l->cpuset_cpus) < 0)
+		return -EMSGSIZE;
+	if (l->cpuset_mems && nla_put_string(msg, KCG_A_LIMITS_CPUSET_MEMS, l->cpuset_mems) < 0)
 		return -EMSGSIZE;
 	for (size_t i = 0; i < l->io_max_count; i++) {
 		int err = put_io_max(msg, &l->io_max[i]);
@@ -253,6 +333,11 @@ static struct nla_policy limits_policy[KCG_A_LIMITS_MAX + 1] = {
 	[KCG_A_LIMITS_PIDS_MAX]       = { .type = NLA_U64 },
 	[KCG_A_LIMITS_CPUSET_CPUS]    = { .type = NLA_STRING },
 	[KCG_A_LIMITS_IO_MAX]         = { .type = NLA_NESTED },
+	[KCG_A_LIMITS_MEMORY_MIN]     = { .type = NLA_U64 },
+	[KCG_A_LIMITS_MEMORY_SWAP_MAX] = { .type = NLA_U64 },
+	[KCG_A_LIMITS_CPUSET_MEMS]    = { .type = NLA_STRING },
+	[KCG_A_LIMITS_IO_WEIGHT]      = { .type = NLA_U32 },
+	[KCG_A_LIMITS_CPU_IDLE]       = { .type = NLA_U32 },
 };
 
 static struct nla_policy io_max_policy[KCG_A_IO_MAX_MAX + 1] = {
@@ -292,10 +377,17 @@ int kcg_limits_parse(struct kcg_limits *l, const struct nlattr *nest)
 		if (tb[u64_limits[i]])
 			set_value(l, u64_limits[i], nla_get_u64(tb[u64_limits[i]]));
 	}
-	if (tb[KCG_A_LIMITS_CPU_WEIGHT])
-		set_value(l, KCG_A_LIMITS_CPU_WEIGHT, nla_get_u32(tb[KCG_A_LIMITS_CPU_WEIGHT]));
+	for (size_t i = 0; i < ARRAY_SIZE(u32_limits); i++) {
+		if (tb[u32_limits[i]])
+			set_value(l, u32_limits[i], nla_get_u32(tb[u32_limits[i]]));
+	}
 	if (tb[KCG_A_LIMITS_CPUSET_CPUS]) {
 		err = kcg_limits_set_cpuset_cpus(l, nla_get_string(tb[KCG_A_LIMITS_CPUSET_CPUS]));
+		if (err)
+			return err == -ERANGE ? -EPROTO : err;
+	}
+	if (tb[KCG_A_LIMITS_CPUSET_MEMS]) {
+		err = kcg_limits_set_cpuset_mems(l, nla_get_string(tb[KCG_A_LIMITS_CPUSET_MEMS]));
 		if (err)
 			return err == -ERANGE ? -EPROTO : err;
 	}

@@ -27,7 +27,10 @@
  *			dump	[PARENT]		-> groups below PARENT
  *	A group reply: ID, NAME, [PARENT], OWNER, FLAGS, CGROUP_PATH,
  *	LIMITS { CPU_MAX_QUOTA, CPU_MAX_PERIOD, CPU_WEIGHT, MEMORY_MAX,
- *	MEMORY_HIGH, MEMORY_LOW, PIDS_MAX, CPUSET_CPUS, IO_MAX* }.
+ *	MEMORY_HIGH, MEMORY_LOW, PIDS_MAX, CPUSET_CPUS, IO_MAX*, MEMORY_MIN,
+ *	MEMORY_SWAP_MAX, CPUSET_MEMS, IO_WEIGHT, CPU_IDLE }. A limit whose
+ *	controller file the group lacks (controller not enabled, kernel
+ *	without it) is EOPNOTSUPP in a request and absent in a reply.
  *	Dumps show only what the caller may see; a concurrent change sets
  *	NLM_F_DUMP_INTR on the next message.
  * KCG_CMD_GROUP_SET	do	NAME, LIMITS		-> group
@@ -146,6 +149,11 @@ enum {
 	KCG_A_LIMITS_CPUSET_CPUS,
 	KCG_A_LIMITS_IO_MAX,
 	KCG_A_LIMITS_PAD,
+	KCG_A_LIMITS_MEMORY_MIN,
+	KCG_A_LIMITS_MEMORY_SWAP_MAX,
+	KCG_A_LIMITS_CPUSET_MEMS,
+	KCG_A_LIMITS_IO_WEIGHT,
+	KCG_A_LIMITS_CPU_IDLE,
 
 	__KCG_A_LIMITS_MAX,
 	KCG_A_LIMITS_MAX = (__KCG_A_LIMITS_MAX - 1)
