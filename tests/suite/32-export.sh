@@ -176,9 +176,23 @@ t_eq "the owner's export: its own groups only" \
 t_eq "the owner's count of groups" "$(as 1000 kcg export --textfile - | grep '^kcg_groups ')" "kcg_groups 2"
 t_eq "a stranger's export: no group at all" \
 	"$(as 1001 kcg export --textfile - | grep -c '{group=')" 0
+# The DaemonSet's default: root in a cgroup namespace of its own.
+t_eq "root in a cgroup namespace of its own: every group, as outside" \
+	"$(unshare --cgroup kcg export --textfile - | grep '^kcg_groups ')" \
+	"$(kcg export --textfile - | grep '^kcg_groups ')"
 t_run "the owner's export into its own directory" eval \
 	"mkdir -p $d/u && chown 1000 $d/u && as 1000 kcg export --textfile $d/u/kcg.prom"
 t_eq "the file holds the owner's groups only" "$(grep -c 'group="t32-root"' "$d/u/kcg.prom")" 0
+# Port 0: a free port, which the start line names.
+kcg export --listen 127.0.0.1:0 2> "$d/any.err" &
+pids+=($!)
+wait_until 30 grep -q 'serving' "$d/any.err"
+any=$(sed -n 's/^kcg: export: serving \/metrics on 127.0.0.1:\([0-9]*\)$/\1/p' "$d/any.err")
+if [[ $any =~ ^[0-9]+$ ]] && [ "$any" != 0 ] && scrape "$d/any" "$any"; then
+	ok "--listen 127.0.0.1:0: serves on the free port it names ($any)"
+else
+	not_ok "--listen 127.0.0.1:0: serves on the free port it names" "$(cat "$d/any.err")"
+fi
 as 1000 kcg export --listen 127.0.0.1:$((port + 1)) 2>/dev/null &
 pids+=($!)
 wait_until 30 curl -sf "http://127.0.0.1:$((port + 1))/metrics"
