@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -110,6 +111,14 @@ void metrics_label_value(FILE *out, const char *s)
 	size_t len, bad;
 	uint32_t cp;
 
+	/* Group names and most paths are plain ASCII with nothing to escape: one write. */
+	while (*p && *p < 0x80 && *p != '\\' && *p != '"' && *p != '\n')
+		p++;
+	if (!*p) {
+		fputs(s, out);
+		return;
+	}
+	p = (const unsigned char *)s;
 	while (*p) {
 		len = utf8_decode(p, &cp, &bad);
 		if (!len) {
@@ -137,8 +146,19 @@ static void label(FILE *out, const char *key, const char *value, bool first)
 	fputc('"', out);
 }
 
-/* {group="..",id="..",owner=".."[,EXTRA]: without the closing brace. */
-static void group_labels(FILE *out, const struct metrics_group *g)
+/* A group with its labels, rendered once for all its samples. */
+struct row {
+	const struct metrics_group *g;
+	const char *labels;
+};
+
+static void group_labels(FILE *out, const struct row *r)
+{
+	fputs(r->labels, out);
+}
+
+/* {group="..",id="..",owner=".." without the closing brace. */
+static void render_labels(FILE *out, const struct metrics_group *g)
 {
 	char num[24];
 
@@ -214,9 +234,9 @@ static bool limit_value(const struct kcg_limits *l, int which, uint64_t *v)
  * Bucket i of the module counts waits below 2^(i+1) us (the last one is
  * open): the text format's cumulative le buckets, the last as +Inf.
  */
-static void histogram(FILE *out, const struct family *f, const struct metrics_group *g)
+static void histogram(FILE *out, const struct family *f, const struct row *r)
 {
-	const struct metrics_counters *c = &g->counters;
+	const struct metrics_counters *c = &r->g->counters;
 	uint64_t count = 0;
 	char le[32];
 
@@ -232,27 +252,29 @@ static void histogram(FILE *out, const struct family *f, const struct metrics_gr
 		else
 			snprintf(le, sizeof(le), "+Inf");
 		fprintf(out, "%s_bucket", f->name);
-		group_labels(out, g);
+		group_labels(out, r);
 		label(out, "le", le, false);
 		fputc('}', out);
 		value(out, count, UNIT_ONE, false);
 	}
 	fprintf(out, "%s_sum", f->name);
-	group_labels(out, g);
+	group_labels(out, r);
 	fputc('}', out);
 	value(out, c->value[KCG_A_COUNTERS_RUN_DELAY_NS], UNIT_NS, false);
 	fprintf(out, "%s_count", f->name);
-	group_labels(out, g);
+	group_labels(out, r);
 	fputc('}', out);
 	value(out, count, UNIT_ONE, false);
 }
 
-static void info(FILE *out, const struct family *f, const struct metrics_group *g)
+static void info(FILE *out, const struct family *f, const struct row *r)
 {
+	const struct metrics_group *g = r->g;
+
 	if (!g->has_info)
 		return;
 	fputs(f->name, out);
-	group_labels(out, g);
+	group_labels(out, r);
 	label(out, "parent", g->parent ? g->parent : "", false);
 	label(out, "cgroup", g->cgroup_path ? g->cgroup_path : "", false);
 	label(out, "adopted", g->flags & KCG_GROUP_FLAG_ADOPTED ? "true" : "false", false);
@@ -261,18 +283,17 @@ static void info(FILE *out, const struct family *f, const struct metrics_group *
 }
 
 static void sample(FILE *out, const struct family *f, const struct series *s,
-		   const struct metrics_group *g, uint64_t v, bool max_is_inf)
+		   const struct row *r, uint64_t v, bool max_is_inf)
 {
 	fputs(f->name, out);
-	group_labels(out, g);
+	group_labels(out, r);
 	if (s->label)
 		label(out, s->label, s->value, false);
 	fputc('}', out);
 	value(out, v, f->unit, max_is_inf);
 }
 
-static void family(FILE *out, const struct family *f, const struct metrics_group *groups,
-		   size_t count)
+static void family(FILE *out, const struct family *f, const struct row *rows, size_t count)
 {
 	uint64_t v;
 
@@ -283,30 +304,31 @@ static void family(FILE *out, const struct family *f, const struct metrics_group
 		return;
 	}
 	for (size_t i = 0; i < count; i++) {
-		const struct metrics_group *g = &groups[i];
+		const struct row *r = &rows[i];
+		const struct metrics_group *g = r->g;
 
 		switch (f->source) {
 		case SRC_HIST:
-			histogram(out, f, g);
+			histogram(out, f, r);
 			break;
 		case SRC_INFO:
-			info(out, f, g);
+			info(out, f, r);
 			break;
 		case SRC_FROZEN:
 			if (g->has_info)
-				sample(out, f, &f->series[0], g,
+				sample(out, f, &f->series[0], r,
 				       !!(g->flags & KCG_GROUP_FLAG_FROZEN), false);
 			break;
 		case SRC_LIMIT:
 			if (limit_value(g->limits, f->series[0].id, &v))
-				sample(out, f, &f->series[0], g, v,
+				sample(out, f, &f->series[0], r, v,
 				       f->series[0].id != LIMIT_CPU_WEIGHT &&
 				       f->series[0].id != LIMIT_CPU_PERIOD);
 			break;
 		default:
 			for (size_t j = 0; j < ARRAY_SIZE(f->series) && f->series[j].id; j++)
 				if (g->counters.has[f->series[j].id])
-					sample(out, f, &f->series[j], g,
+					sample(out, f, &f->series[j], r,
 					       g->counters.value[f->series[j].id], false);
 			break;
 		}
@@ -315,7 +337,35 @@ static void family(FILE *out, const struct family *f, const struct metrics_group
 
 int metrics_write(FILE *out, const struct metrics_group *groups, size_t count)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(families); i++)
-		family(out, &families[i], groups, count);
-	return ferror(out) ? -EIO : 0;
+	struct row *rows = calloc(count ? count : 1, sizeof(*rows));
+	int err = 0;
+
+	if (!rows)
+		return -ENOMEM;
+	for (size_t i = 0; i < count && !err; i++) {
+		char *buf = NULL;
+		size_t len;
+		FILE *m = open_memstream(&buf, &len);
+
+		if (!m) {
+			err = -ENOMEM;
+			break;
+		}
+		render_labels(m, &groups[i]);
+		if (fclose(m))
+			err = -ENOMEM;
+		rows[i].g = &groups[i];
+		rows[i].labels = buf;
+	}
+	/* One lock for the whole text, not one per field (51 lines per group). */
+	flockfile(out);
+	for (size_t i = 0; i < ARRAY_SIZE(families) && !err; i++)
+		family(out, &families[i], rows, count);
+	funlockfile(out);
+	for (size_t i = 0; i < count; i++)
+		free((char *)rows[i].labels);
+	free(rows);
+	if (!err && ferror(out))
+		err = -EIO;
+	return err;
 }

@@ -39,7 +39,8 @@ struct metrics_group {
 
 /*
  * Every metric family with HELP and TYPE, then one sample per group that
- * has the figure, in the order of groups. Returns 0, or -EIO if out failed.
+ * has the figure, in the order of groups. Returns 0, -ENOMEM, or -EIO if
+ * out failed.
  */
 int metrics_write(FILE *out, const struct metrics_group *groups, size_t count);
 
