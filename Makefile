@@ -53,8 +53,11 @@ CC	?= gcc
 CFLAGS	?= -O2 -g
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 2>/dev/null)
 NL_LIBS	  := $(shell pkg-config --libs libnl-genl-3.0 2>/dev/null)
+# libmicrohttpd serves `kcg export --listen`; only the CLI links it.
+MHD_CFLAGS := $(shell pkg-config --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS  := $(shell pkg-config --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 KCG_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror \
-	      -Iinclude/uapi -Iuser/include $(NL_CFLAGS) -DKCG_VERSION='"$(VERSION)"'
+	      -Iinclude/uapi -Iuser/include $(NL_CFLAGS) $(MHD_CFLAGS) -DKCG_VERSION='"$(VERSION)"'
 # Every compile and link of C here, with the caller's flags.
 COMPILE	= $(CC) $(CPPFLAGS) $(CFLAGS) $(KCG_CFLAGS)
 LINK	= $(CC) $(CFLAGS) $(LDFLAGS)
@@ -114,7 +117,7 @@ endif
 
 $(B)/bin/kcg: $(CLI_OBJS) $(CLI_LIB)
 	@mkdir -p $(dir $@)
-	$(LINK) -o $@ $(CLI_OBJS) $(CLI_LIBS)
+	$(LINK) -o $@ $(CLI_OBJS) $(CLI_LIBS) $(MHD_LIBS)
 
 # The host half of the benchmarks (the BPF half is built in the VM).
 BENCH_SRCS := $(addprefix tests/bench/,kcgbench.c bench.c groups.c stats.c pingpong.c events.c)

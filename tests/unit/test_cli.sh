@@ -8,7 +8,7 @@
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor version help)
+commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor export version help)
 
 kcg() { "$KCG" "$@"; }
 to_full() { "$KCG" "$@" > /dev/full; }
@@ -138,6 +138,22 @@ t_eq "adopt: no default name past 63 characters" "$(out kcg adopt "/x/$(printf '
 t_eq "adopt: the root has no last component" "$(out kcg adopt //)" \
 	"2||kcg: adopt: '/' has no last component to name the group after; give one with --name"
 
+# export: its options checked before the module is asked.
+t_eq "export: --listen and --textfile exclude each other" "$(out kcg export --listen 127.0.0.1:1 --textfile x)" \
+	"2||kcg: export: --listen and --textfile exclude each other"
+t_eq "export: --interval needs --textfile" "$(out kcg export --interval 5)" \
+	"2||kcg: export: --interval needs --textfile"
+t_eq "export: --textfile - writes once" "$(out kcg export --textfile - --interval 5)" \
+	"2||kcg: export: --textfile - writes once: no --interval"
+t_match "export: a bad --interval" "$(out kcg export --textfile x --interval 0)" \
+	"^2\|\|kcg: export: bad --interval '0'"
+t_eq "export: no positional argument" "$(out kcg export web)" "2||kcg: export: unexpected argument 'web'
+$(kcg help export | head -1)"
+t_eq "export: a bad --listen" "$(out kcg export --listen nope)" \
+	"2||kcg: export: bad --listen 'nope': ADDR:PORT or [IPV6]:PORT, a port <= 65535"
+t_eq "export: a port out of range" "$(out kcg export --listen '[::1]:65536')" \
+	"2||kcg: export: bad --listen '[::1]:65536': ADDR:PORT or [IPV6]:PORT, a port <= 65535"
+
 # Bash completion, against this binary; `list` answers from a stub.
 cat > "$tmpd/kcg" <<STUB
 #!/bin/bash
@@ -182,6 +198,10 @@ t_eq "completion: every signal offered parses" "$(for s in $sigs; do
 t_eq "completion: help COMMAND" "$(complete_words help ad)" adopt
 t_eq "completion: run NAME, then a command" "$(complete_words run --ns pid web bas | grep -ow bash | sort -u)" bash
 t_eq "completion: --uid takes users" "$(complete_words run --uid roo)" root
+t_eq "completion: export's options" "$(complete_words export --)" \
+	"--help --interval --json --listen --pretty --textfile"
+t_eq "completion: export --textfile takes a file" "$(cd "$top" && complete_words export --textfile VERSIO)" VERSION
+t_eq "completion: export takes no group name" "$(complete_words export '')" ""
 t_eq "completion: nothing for a free value" "$(complete_words create x --cpu-weight '')" ""
 
 # Global options after the command: parsed, not unknown (the module may be

@@ -44,6 +44,8 @@ static const struct cli_command commands[] = {
 	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
 	{ "monitor", cmd_monitor, "[NAME...] [--type TYPE,...] [--time mono|wall|iso]",
 	  "The module's events as they happen, one line each.", false },
+	{ "export", cmd_export, "[--listen ADDR:PORT | --textfile FILE [--interval S]]",
+	  "Prometheus metrics of the groups: served on /metrics, or written to FILE.", false },
 	{ "version", cmd_version, "",
 	  "Versions of the tool and of the module, with its protocol and features.", false },
 	{ "help", cmd_help, "[COMMAND]",
