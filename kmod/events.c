@@ -70,6 +70,9 @@ struct kcg_event {
 	u32 type;
 	u32 exit_code;
 	u32 signal;
+	u64 limit_id;		/* oom-kill: the group whose limit was hit, or 0 */
+	u16 limit_len;		/* its name: this prefix of name */
+	u8 limit_owners;	/* bit i: owners[i] owns it or a group above it */
 	u8 share;		/* slot of kcg_ring_share[] */
 	u8 nr_owners;
 	kuid_t owners[KCG_EVENT_OWNERS];	/* of the group and above, nearest first */
@@ -80,6 +83,7 @@ struct kcg_event {
 /* What a poster knows beyond the type and the group. */
 struct kcg_event_detail {
 	struct task_struct *task;	/* for pid and comm, or NULL */
+	const struct kcg_group *limit;	/* the group or one above it, or NULL */
 	u32 exit_code;
 	u32 signal;
 	u64 count;
@@ -150,6 +154,29 @@ static unsigned int kcg_group_owners(const struct kcg_group *group, kuid_t *owne
 }
 
 /*
+ * Note the limit group of an oom-kill in event: its id, its name as a
+ * prefix of the group's (it is the group or one above), and which of the
+ * event's owners may see it.
+ */
+static void kcg_event_limit(struct kcg_event *event, const struct kcg_group *limit,
+			    const kuid_t *owners, unsigned int nr_owners)
+{
+	kuid_t above[KCG_EVENT_OWNERS];
+	unsigned int n, i, j;
+	size_t len = strlen(limit->name);
+
+	if (len >= sizeof(event->name) || strncmp(event->name, limit->name, len))
+		return;
+	event->limit_id = limit->id;
+	event->limit_len = len;
+	n = kcg_group_owners(limit, above);
+	for (i = 0; i < nr_owners; i++)
+		for (j = 0; j < n; j++)
+			if (uid_eq(owners[i], above[j]))
+				event->limit_owners |= BIT(i);
+}
+
+/*
  * Post an event from any context, under RCU (or the RCU-sched side of a
  * tracepoint): a record of the ring if one is free and the owner's share
  * allows, else a loss. Never allocates, never sleeps.
@@ -190,6 +217,10 @@ static void kcg_event_post(u32 type, const struct kcg_group *group,
 	event->count = detail ? detail->count : 0;
 	event->exit_code = detail ? detail->exit_code : 0;
 	event->signal = detail ? detail->signal : 0;
+	event->limit_id = 0;
+	event->limit_owners = 0;
+	if (detail && detail->limit)
+		kcg_event_limit(event, detail->limit, owners, nr_owners);
 	event->pid = NULL;
 	if (detail && detail->task) {
 		/* A reference, not an allocation; the worker puts it. */
@@ -261,14 +292,55 @@ void kcg_probe_rmdir(void *data, struct cgroup *cgrp, const char *path)
 	kcg_stale_check(cgrp);
 }
 
+/*
+ * memory.events.local "oom" of the group's own memcg, or -1 when the
+ * memory controller is not enabled on it. Under RCU.
+ */
+static long kcg_oom_local(const struct kcg_group *group)
+{
+	struct cgroup_subsys_state *css;
+
+	css = rcu_dereference(group->cgrp->subsys[memory_cgrp_id]);
+	if (!css)
+		return -1;
+	return atomic_long_read(&mem_cgroup_from_css(css)->memory_events_local[MEMCG_OOM]);
+}
+
+/*
+ * The group whose memory limit this OOM kill is for: the nearest of group
+ * and those above whose own oom count rose, which mem_cgroup_oom() counts
+ * before the victim is chosen. OOM kills are serialised by oom_lock, so
+ * each rise is claimed by one kill. NULL for a system OOM.
+ */
+static const struct kcg_group *kcg_oom_limit_group(struct kcg_group *group)
+{
+	const struct kcg_group *found = NULL;
+	long now, seen;
+
+	for (; group; group = group->parent) {
+		now = kcg_oom_local(group);
+		if (now < 0)
+			continue;
+		seen = atomic_long_xchg(&group->oom_local_seen, now);
+		if (!found && now > seen)
+			found = group;
+	}
+	return found;
+}
+
 /* The OOM killer picked task: exact, with the victim, for global and memcg OOM. */
 void kcg_probe_oom_victim(void *data, struct task_struct *task, uid_t uid)
 {
-	struct kcg_group *group = xa_load(&kcg_groups, cgroup_id(task_dfl_cgroup(task)));
+	struct kcg_group *group;
 	struct kcg_event_detail detail = { .task = task };
 
-	if (group)
+	rcu_read_lock();
+	group = xa_load(&kcg_groups, cgroup_id(task_dfl_cgroup(task)));
+	if (group) {
+		detail.limit = kcg_oom_limit_group(group);
 		kcg_event_post(KCG_EVENT_TYPE_OOM_KILL, group, &detail);
+	}
+	rcu_read_unlock();
 }
 
 /* The largest message an event makes: sized so, a skb wastes no room. */
@@ -280,11 +352,34 @@ static size_t kcg_event_msg_size(const struct kcg_event *event)
 	       nla_total_size(sizeof(u32)) +			/* pid */
 	       nla_total_size(sizeof(event->comm)) +
 	       nla_total_size(sizeof(u32)) +			/* exit code or signal */
-	       nla_total_size_64bit(sizeof(u64));		/* count */
+	       nla_total_size_64bit(sizeof(u64)) +		/* count */
+	       nla_total_size_64bit(sizeof(u64)) +		/* limit group id */
+	       nla_total_size(event->limit_len + 1);
 }
 
-/* The message for event, numbered seq, with pid (0: none); NULL if it cannot be had. */
-static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq, pid_t pid)
+/* The limit group's id and name, when there is one the reader may see. */
+static int kcg_event_put_limit(struct sk_buff *skb, const struct kcg_event *event, bool visible)
+{
+	struct nlattr *name;
+
+	if (!event->limit_id || !visible)
+		return 0;
+	if (nla_put_u64_64bit(skb, KCG_A_EVENT_LIMIT_GROUP_ID, event->limit_id, KCG_A_EVENT_PAD))
+		return -EMSGSIZE;
+	name = nla_reserve(skb, KCG_A_EVENT_LIMIT_GROUP_NAME, event->limit_len + 1);
+	if (!name)
+		return -EMSGSIZE;
+	memcpy(nla_data(name), event->name, event->limit_len);
+	((char *)nla_data(name))[event->limit_len] = '\0';
+	return 0;
+}
+
+/*
+ * The message for event, numbered seq, with pid (0: none) and the limit
+ * group when limit_visible; NULL if it cannot be had.
+ */
+static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq, pid_t pid,
+				     bool limit_visible)
 {
 	struct sk_buff *skb = genlmsg_new(kcg_event_msg_size(event), GFP_KERNEL | __GFP_NOWARN);
 	void *hdr;
@@ -304,7 +399,8 @@ static struct sk_buff *kcg_event_msg(const struct kcg_event *event, u64 seq, pid
 	     (event->signal ? nla_put_u32(skb, KCG_A_EVENT_SIGNAL, event->signal)
 			    : nla_put_u32(skb, KCG_A_EVENT_EXIT_CODE, event->exit_code))) ||
 	    (event->count &&
-	     nla_put_u64_64bit(skb, KCG_A_EVENT_COUNT, event->count, KCG_A_EVENT_PAD))) {
+	     nla_put_u64_64bit(skb, KCG_A_EVENT_COUNT, event->count, KCG_A_EVENT_PAD)) ||
+	    kcg_event_put_limit(skb, event, limit_visible)) {
 		nlmsg_free(skb);
 		return NULL;
 	}
@@ -348,6 +444,19 @@ static bool kcg_event_visible(const struct kcg_event *event, const struct kcg_ca
 	return false;
 }
 
+/* May caller see the limit group of event (which it may see)? */
+static bool kcg_event_limit_visible(const struct kcg_event *event, const struct kcg_caller *caller)
+{
+	unsigned int i;
+
+	if (caller->admin)
+		return true;
+	for (i = 0; i < event->nr_owners; i++)
+		if ((event->limit_owners & BIT(i)) && uid_eq(event->owners[i], caller->uid))
+			return true;
+	return false;
+}
+
 /* Onto the subscribed sockets, each a message of its own seq and pid namespace. */
 static void kcg_event_unicast(const struct kcg_event *event)
 {
@@ -373,7 +482,8 @@ static void kcg_event_unicast(const struct kcg_event *event)
 		/* A full socket is not worth a message: the reader sees the gap. */
 		if (atomic_read(&sk->sk_rmem_alloc) >= READ_ONCE(sk->sk_rcvbuf))
 			continue;
-		skb = kcg_event_msg(event, sub->seq, pid_nr_ns(event->pid, sub->caller.pid_ns));
+		skb = kcg_event_msg(event, sub->seq, pid_nr_ns(event->pid, sub->caller.pid_ns),
+				    kcg_event_limit_visible(event, &sub->caller));
 		if (skb && sock_queue_rcv_skb(sk, skb))
 			kfree_skb(skb);
 	}
@@ -391,7 +501,8 @@ static void kcg_event_send(const struct kcg_event *event)
 	 * user can own. Its members are admins: initial pid namespace numbers.
 	 */
 	if (genl_has_listeners(&kcg_family, &init_net, 0)) {
-		skb = kcg_event_msg(event, event->number, pid_nr_ns(event->pid, &init_pid_ns));
+		skb = kcg_event_msg(event, event->number, pid_nr_ns(event->pid, &init_pid_ns),
+				    true);
 		if (skb)
 			genlmsg_multicast(&kcg_family, skb, 0, 0, GFP_KERNEL);
 	}
@@ -539,6 +650,9 @@ static void kcg_sample_group(struct kcg_group *group)
 		detail.count = now.pids_max - last->pids_max;
 		kcg_event_post(KCG_EVENT_TYPE_PIDS_MAX, group, &detail);
 	}
+	/* From the first sample on, an OOM kill compares with this. */
+	if (!group->sampled_once)
+		atomic_long_set(&group->oom_local_seen, max(kcg_oom_local(group), 0L));
 	*last = now;
 	group->sampled_once = true;
 }

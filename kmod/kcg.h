@@ -87,6 +87,11 @@ struct kcg_group {
 	struct kcg_stats __percpu *stats;
 	struct kcg_sampled sampled;	/* written by events.c's sampler alone */
 	bool sampled_once;
+	/*
+	 * memory.events.local "oom" as the OOM-kill probe last saw it, to
+	 * find the group whose limit an OOM kill is for.
+	 */
+	atomic_long_t oom_local_seen;
 	struct hlist_node name_node;
 	struct rcu_head rcu;
 };

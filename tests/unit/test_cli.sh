@@ -8,7 +8,7 @@
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor export version help)
+commands=(create set delete list show attach run freeze thaw kill adopt apply stats top monitor export version help)
 
 kcg() { "$KCG" "$@"; }
 to_full() { "$KCG" "$@" > /dev/full; }
@@ -215,4 +215,11 @@ for args in "list -j" "list -p" "list --json --pretty" "stats -j" "monitor -j" "
 		ok "kcg $args: -j/-p after the command are accepted"
 	fi
 done
+
+# kcg apply checks its whole file before it needs the module.
+printf 'a --memory-max 1G\n\nb --pids-max x\n' > "$tmpd/apply.conf"
+t_eq "apply: a bad line is a usage error with its line number, before any request" \
+	"$(out kcg apply -f "$tmpd/apply.conf")" \
+	"2||kcg: apply: $tmpd/apply.conf:3: bad --pids-max 'x': expected N or max"
+t_match "apply: -f is required" "$(out kcg apply --prune)" '^2\|\|kcg: apply: missing -f FILE'
 tap_done

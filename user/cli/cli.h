@@ -106,6 +106,8 @@ int cmd_thaw(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_adopt(int argc, char **argv);
+/* cmd_apply.c */
+int cmd_apply(int argc, char **argv);
 /* cmd_list.c */
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);

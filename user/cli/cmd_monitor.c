@@ -117,6 +117,8 @@ static void print_event(const struct kcg_event *e, enum time_format format)
 		print_u64("signal", " signal %" PRIu64, u32);
 	if (kcg_event_count(e, &count))
 		print_u64("count", " count %" PRIu64, count);
+	if (kcg_event_limit_group(e, NULL))
+		print_string("limit_group", " limit %s", kcg_event_limit_group(e, NULL));
 	print_close_object();
 	print_end_record();
 }

@@ -38,6 +38,8 @@ static const struct cli_command commands[] = {
 	  "Signal every process of a group and of the groups below (default KILL).", false },
 	{ "adopt", cmd_adopt, "CGROUP_PATH [--name N]",
 	  "Account an existing cgroup as a group; kcg never changes it.", false },
+	{ "apply", cmd_apply, "-f FILE [--prune] [--dry-run]",
+	  "Make the groups what FILE says: create, set and (--prune) delete.", false },
 	{ "stats", cmd_stats, "[NAME...] [--interval S] [--count N]",
 	  "Counters of groups, or their rates every S seconds.", false },
 	{ "top", cmd_top, "[--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]",

@@ -272,5 +272,11 @@ const char *kcg_event_comm(const struct kcg_event *event);		/* NULL when absent 
 bool kcg_event_exit_code(const struct kcg_event *event, uint32_t *code); /* task-exit */
 bool kcg_event_signal(const struct kcg_event *event, uint32_t *signal);  /* task-exit */
 bool kcg_event_count(const struct kcg_event *event, uint64_t *count);	/* sampled types */
+/*
+ * oom-kill: the group whose memory limit was hit (the victim's or one
+ * above), with its id into *id when id is not NULL; NULL when absent (a
+ * system OOM, not a group, or not visible to the subscriber).
+ */
+const char *kcg_event_limit_group(const struct kcg_event *event, uint64_t *id);
 
 #endif /* LIBKCG_H */

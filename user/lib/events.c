@@ -46,6 +46,8 @@ struct kcg_event {
 	uint32_t signal;
 	char *comm;
 	char *group_name;
+	uint64_t limit_group_id;	/* 0: absent */
+	char *limit_group_name;
 };
 
 static const char *const type_names[] = {
@@ -75,6 +77,8 @@ static const struct nla_policy event_policy[KCG_A_EVENT_MAX + 1] = {
 	[KCG_A_EVENT_EXIT_CODE]	 = { .type = NLA_U32 },
 	[KCG_A_EVENT_SIGNAL]	 = { .type = NLA_U32 },
 	[KCG_A_EVENT_COUNT]	 = { .type = NLA_U64 },
+	[KCG_A_EVENT_LIMIT_GROUP_ID]   = { .type = NLA_U64 },
+	[KCG_A_EVENT_LIMIT_GROUP_NAME] = { .type = NLA_STRING },
 };
 
 const char *kcg_event_type_name(uint32_t type)
@@ -90,6 +94,7 @@ void kcg_event_free(struct kcg_event *e)
 		return;
 	free(e->comm);
 	free(e->group_name);
+	free(e->limit_group_name);
 	free(e);
 }
 
@@ -126,7 +131,11 @@ static int event_from_attrs(struct nlattr **tb, struct kcg_event **out)
 		e->count = nla_get_u64(tb[KCG_A_EVENT_COUNT]);
 		e->has |= HAS_COUNT;
 	}
+	if (tb[KCG_A_EVENT_LIMIT_GROUP_ID])
+		e->limit_group_id = nla_get_u64(tb[KCG_A_EVENT_LIMIT_GROUP_ID]);
 	err = kcg_dup_string(tb[KCG_A_EVENT_COMM], &e->comm);
+	if (!err)
+		err = kcg_dup_string(tb[KCG_A_EVENT_LIMIT_GROUP_NAME], &e->limit_group_name);
 	if (!err)
 		err = kcg_dup_string(tb[KCG_A_EVENT_GROUP_NAME], &e->group_name);
 	if (!err && !e->group_name && !(e->group_name = strdup("")))
@@ -342,4 +351,11 @@ bool kcg_event_count(const struct kcg_event *e, uint64_t *count)
 	if (e->has & HAS_COUNT)
 		*count = e->count;
 	return e->has & HAS_COUNT;
+}
+
+const char *kcg_event_limit_group(const struct kcg_event *e, uint64_t *id)
+{
+	if (e->limit_group_name && id)
+		*id = e->limit_group_id;
+	return e->limit_group_name;
 }

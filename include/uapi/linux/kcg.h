@@ -57,7 +57,10 @@
  *
  * KCG_CMD_EVENT		notification
  *	TYPE, SEQ, TIMESTAMP, GROUP_ID, GROUP_NAME, [PID, COMM, EXIT_CODE,
- *	SIGNAL, COUNT]. Two ways to get them; in both, a gap in SEQ tells a
+ *	SIGNAL, COUNT, LIMIT_GROUP_ID, LIMIT_GROUP_NAME]. An OOM_KILL of a
+ *	memory cgroup OOM names in LIMIT_GROUP_* the group whose limit was
+ *	hit (whose memory.events.local oom rose), when the listener may see
+ *	it: the victim's group or one above. Two ways to get them; in both, a gap in SEQ tells a
  *	listener how many events it lost. Events wait to be sent in a ring of
  *	1024 records, of which one owner's groups may hold a quarter; an event
  *	that finds no record is lost, for every listener.
@@ -224,6 +227,8 @@ enum {
 	KCG_A_EVENT_SIGNAL,
 	KCG_A_EVENT_COUNT,
 	KCG_A_EVENT_PAD,
+	KCG_A_EVENT_LIMIT_GROUP_ID,
+	KCG_A_EVENT_LIMIT_GROUP_NAME,
 
 	__KCG_A_EVENT_MAX,
 	KCG_A_EVENT_MAX = (__KCG_A_EVENT_MAX - 1)
