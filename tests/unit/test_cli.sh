@@ -26,6 +26,9 @@ trap 'rm -rf "$tmpd"' EXIT
 # Version: the tool's own, the package's, with no module.
 t_eq "kcg -V prints the package version, exit 0, nothing on stderr" "$(out kcg -V)" "0|kcg $version|"
 t_eq "kcg --version is the same" "$(out kcg --version)" "0|kcg $version|"
+t_eq "kcg -s show: -s before the command is accepted (fails on the module, not usage)" \
+	"$(kcg -s show web 2>/dev/null; echo $?)" 1
+t_eq "kcg show NAME --stats too" "$(kcg show web --stats 2>/dev/null; echo $?)" 1
 t_eq "kcg -j -V is JSON" "$(out kcg -j -V)" "0|{\"tool\":\"$version\"}|"
 t_eq "-V after a command too" "$(out kcg list -V)" "0|kcg $version|"
 t_eq "-V to a full disk fails" "$(out to_full -V)" "1||kcg: cannot write the output"
@@ -78,7 +81,7 @@ t_match "an ambiguous abbreviation" "$(out kcg create --mem 1G x)" \
 t_match "an abbreviation that is not ambiguous works" "$(out kcg delete --forc)" \
 	"^2\|\|kcg: delete: missing group name"
 t_eq "a missing argument, then the synopsis" "$(out kcg show)" "2||kcg: show: missing group name
-usage: kcg show NAME"
+usage: kcg show NAME [-s|--stats]"
 t_eq "an argument too many" "$(out kcg freeze a b)" "2||kcg: freeze: unexpected argument 'b'
 usage: kcg freeze NAME"
 t_eq "version takes no argument" "$(out kcg version x)" "2||kcg: version: unexpected argument 'x'
@@ -135,7 +138,9 @@ complete_words() {
 t_eq "completion: the commands, from kcg help" "$(complete_words '')" \
 	"$(printf '%s\n' "${commands[@]}" | sort | xargs)"
 t_eq "completion: a command by its start" "$(complete_words mon)" monitor
-t_eq "completion: global options" "$(complete_words -)" "--help --json --pretty --version -V -h -j -p"
+t_eq "completion: global options" "$(complete_words -)" \
+	"--help --json --pretty --stats --version -V -h -j -p -s"
+t_eq "completion: show offers -s" "$(complete_words show web -)" "--help --json --pretty --stats -h -j -p -s"
 t_eq "completion: a command's options, and the global ones" "$(complete_words list -)" \
 	"--help --json --pretty --tree -h -j -p"
 t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web/api"

@@ -212,6 +212,26 @@ static void test_printers(void)
 	      strstr(buf, " | total: cpu 2.000s vcsw 4 ") && strstr(buf, " mem 3.0M\n") &&
 	      !strstr(buf, "delay"), "stats text: one line, absent counters not shown");
 
+	/* kcg show -s: the same counters as stats, inside the group's object. */
+	f = capture(true);
+	print_open_object(NULL);
+	print_string("name", NULL, "web");
+	print_group_counters(s);
+	print_close_object();
+	print_end_record();
+	fclose(f);
+	CHECK_STR(buf, "{\"name\":\"web\",\"stats\":{\"timestamp_ns\":1000000000,"
+		  "\"own\":{\"cpu_ns\":1500000000,\"nvcsw\":2,\"nivcsw\":0,\"forks\":0,\"tasks\":0},"
+		  "\"total\":{\"cpu_ns\":2000000000,\"nvcsw\":4,\"nivcsw\":0,\"forks\":0,\"tasks\":0,"
+		  "\"memory_current\":3145728}}}\n",
+		  "show -s JSON: a stats object with the keys of kcg stats");
+	f = capture(false);
+	print_group_counters(s);
+	fclose(f);
+	CHECK_STR(buf, "own         cpu 1.500s vcsw 2 ivcsw 0 forks 0 tasks 0\n"
+		  "total       cpu 2.000s vcsw 4 ivcsw 0 forks 0 tasks 0 mem 3.0M\n",
+		  "show -s text: a line for own and for total, memory once, at show's column");
+
 	row.stats = s2;
 	CHECK(rates_compute(kcg_stats_total(s), 1 * S, kcg_stats_total(s2), 3 * S, &row.rates) == 0,
 	      "rates for the frame");

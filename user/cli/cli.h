@@ -41,9 +41,12 @@ void cli_print_overview(FILE *out);
 void cli_print_limits_help(FILE *out);
 /* The tool's own version ({"tool":...} in JSON); needs no module. */
 void cli_print_version(void);
+/* -s/--stats was given (before or after the command): show adds counters. */
+bool cli_stats_wanted(void);
 /*
  * getopt_long over a command's options, which also accepts the global
  * options wherever they are: -j/--json and -p/--pretty switch the output,
+ * -s/--stats asks for counters (cli_stats_wanted()),
  * -h/--help prints the command's help and -V/--version the tool version,
  * both exiting 0. Returns the val of one of options (whose flag must be
  * NULL), '?' for a mistake (then return cli_bad_option()), or -1. stop:

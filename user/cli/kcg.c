@@ -23,8 +23,8 @@ static const struct cli_command commands[] = {
 	  "Delete a group; --force kills its tasks first.", false },
 	{ "list", cmd_list, "[--tree]",
 	  "One line per group (the default command).", false },
-	{ "show", cmd_show, "NAME",
-	  "A group's limits, state and cgroup.", false },
+	{ "show", cmd_show, "NAME [-s|--stats]",
+	  "A group's limits, state and cgroup; with -s its counters too.", false },
 	{ "attach", cmd_attach, "NAME PID...",
 	  "Move processes, with their threads, into a group.", false },
 	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] [--uid U] "

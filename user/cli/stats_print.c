@@ -79,7 +79,7 @@ static void print_counters(const char *key, const char *label, const struct kcg_
 	uint64_t value;
 
 	print_open_object(key);
-	print_text(" %s", label);
+	print_text("%s", label);
 	for (size_t i = 0; i < ARRAY_SIZE(counter_fields); i++) {
 		if (counter_fields[i].counter == KCG_A_COUNTERS_RUN_DELAY_HIST) {
 			print_histogram(counter_fields[i].key, c);
@@ -109,11 +109,23 @@ void print_stats(const struct kcg_stats *s)
 	else
 		print_null("parent", NULL);
 	print_u64("timestamp_ns", NULL, kcg_stats_timestamp_ns(s));
-	print_counters("own", "own:", kcg_stats_own(s), false);
+	print_counters("own", " own:", kcg_stats_own(s), false);
 	print_text(" |");
-	print_counters("total", "total:", kcg_stats_total(s), true);
+	print_counters("total", " total:", kcg_stats_total(s), true);
 	print_close_object();
 	print_end_record();
+}
+
+void print_group_counters(const struct kcg_stats *s)
+{
+	/* The labels pad to the column where `kcg show` puts its values. */
+	print_open_object("stats");
+	print_u64("timestamp_ns", NULL, kcg_stats_timestamp_ns(s));
+	print_counters("own", "own        ", kcg_stats_own(s), false);
+	print_text("\n");
+	print_counters("total", "total      ", kcg_stats_total(s), true);
+	print_text("\n");
+	print_close_object();
 }
 
 enum column_kind { COLUMN_RATE, COLUMN_TASKS, COLUMN_MEMORY, COLUMN_P50, COLUMN_P99 };

@@ -20,6 +20,13 @@
  */
 void print_stats(const struct kcg_stats *stats);
 
+/*
+ * The same counters inside a group's object, for `kcg show -s`: a "stats"
+ * object with timestamp_ns, own and total; in text, a line for own and one
+ * for total, after the fields show prints.
+ */
+void print_group_counters(const struct kcg_stats *stats);
+
 /* The columns of a text frame; JSON objects always carry every field. */
 enum frame_layout {
 	FRAME_STATS,	/* every rate and level */
