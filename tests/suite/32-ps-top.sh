@@ -7,7 +7,7 @@
 tmp=$(mktemp -d /tmp/t32.XXXXXX)
 chmod 755 "$tmp"
 pids=()
-groups=(t32/a/deep t32/a t32/o/sub t32/o t32 t32r/made/below t32r/made t32r/kept t32r)
+groups=(t32/a t32/b/deep t32/b t32/o/sub t32/o/w t32/o t32 t32r/made/below t32r/made t32r/kept t32r)
 remove_groups() {
 	for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
 }
@@ -20,25 +20,28 @@ cleanup() {
 trap cleanup EXIT
 remove_groups
 
-t_run "setup: t32, t32/a, t32/a/deep, t32/o owned by 4321" eval \
-	"kcg create t32 && kcg create t32/a && kcg create t32/a/deep && kcg create t32/o --owner 4321"
-# A sleeper in t32 and one in t32/a; they accumulate counters.
+# Processes sit in leaves only (cgroup v2): t32/a, t32/b/deep, t32/o/sub, t32/o/w.
+t_run "setup: t32 with a, b/deep, and o (owned by 4321) with sub and w" eval \
+	"kcg create t32 && kcg create t32/a && kcg create t32/b && kcg create t32/b/deep &&
+	kcg create t32/o --owner 4321 && kcg create t32/o/sub && kcg create t32/o/w"
+# Two sleepers in t32/a; a busy loop there adds counters.
 sleep 600 &
 pids+=($!)
-kcg attach t32 $! >/dev/null
 sleep 601 &
 pids+=($!)
-kcg attach t32/a $! >/dev/null
+t_run "setup: the sleepers into t32/a" kcg attach t32/a "${pids[@]}"
 kcg run t32/a sh -c 'i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done'
 
 # show -s: counters after the usual fields, text and JSON.
-plain=$(kcg show t32)
-with=$(kcg show t32 -s)
+plain=$(kcg show t32/a)
+with=$(kcg show t32/a -s)
 t_eq "show -s begins with the plain show output" "${with:0:${#plain}}" "$plain"
-t_match "show -s: a line of own counters" "$with" '^own +cpu [0-9.]+[num]?s .*tasks 1( |$)'
-t_match "show -s: a line of totals with the memory" "$with" '^total +cpu [0-9.]+[num]?s .* tasks [0-9]+ .*mem [0-9.]+[KMG]?'
-t_eq "kcg -s show is kcg show -s" "$(kcg -s show t32 | sed '/^own\|^total/d')" "$plain"
-t_eq "show --stats is the same" "$(kcg show --stats t32 | grep -c '^own \|^total ')" 2
+t_match "show -s: a line of own counters" "$with" '^own +cpu [0-9.]+[num]?s .*forks [0-9]+ exits [0-9]+ tasks 2$'
+t_match "show -s: a line of totals with the memory" "$with" '^total +cpu [0-9.]+[num]?s .* tasks 2 mem [0-9.]+[KMG]? '
+t_eq "kcg -s show is kcg show -s" "$(kcg -s show t32/a)" "$with"
+t_eq "show -s: own and total are its last two lines" "$(kcg show t32/a -s | tail -2 | cut -d' ' -f1)" "own
+total"
+t_eq "show --stats is -s" "$(kcg show --stats t32/a | grep -c '^own \|^total ')" 2
 t_eq "show without -s: no counters" "$(grep -c '^own \|^total ' <<<"$plain")" 0
 j=$(kcg -j show -s t32)
 t_eq "show -s -j: a stats object with timestamp_ns, own and total" \
@@ -46,9 +49,69 @@ t_eq "show -s -j: a stats object with timestamp_ns, own and total" \
 t_eq "show -s -j: own and total carry the keys kcg stats gives" \
 	"$(jq -c '[.stats.own, .stats.total] | map(keys)' <<<"$j")" \
 	"$(kcg -j stats t32 | jq -c '.[] | select(.name == "t32") | [.own, .total] | map(keys)')"
-t_eq "show -s -j: own.tasks is the group's own sleeper" "$(jq .stats.own.tasks <<<"$j")" 1
-t_eq "show -s -j: total.tasks counts t32/a's too" "$(jq .stats.total.tasks <<<"$j")" 2
+t_eq "show -s -j: t32 has no task of its own, 2 in total" "$(jq -c '[.stats.own.tasks, .stats.total.tasks]' <<<"$j")" "[0,2]"
+t_eq "show -s -j: t32/a's cpu time counts the loop" "$(kcg -j show -s t32/a | jq '.stats.own.cpu_ns > 0')" true
 t_eq "show -j without -s has no stats key" "$(kcg -j show t32 | jq 'has("stats")')" false
 t_err "show -s of a missing group: one line, exit 1" 1 "^kcg: show t32/nope: " kcg show -s t32/nope
 t_err "show -s as a stranger: refused, exit 1" 1 "^kcg: show t32: " as 4999 kcg show -s t32
 t_match "show -s as the owner of t32/o: its own counters" "$(as 4321 kcg show -s t32/o)" '^own +cpu '
+
+# ps: the group's processes by pid, user and command; --tree adds the groups below.
+deep_pid=$(kcg run t32/b/deep sh -c 'sleep 602 >/dev/null & echo $!')
+pids+=("$deep_pid")
+owned=$(kcg run t32/o/sub --uid nobody sh -c 'sleep 603 >/dev/null & echo $!')
+pids+=("$owned")
+p=$(kcg ps t32/a)
+t_eq "ps: a header, then the group's processes" "$(sed -n 1p <<<"$p" | xargs)" "PID USER COMMAND"
+t_match "ps: pid, user and the whole command line" "$(sed -n 2p <<<"$p")" "^ +${pids[0]} root +sleep 600$"
+t_eq "ps: by pid, nothing else" "$(awk 'NR > 1 {print $1}' <<<"$p" | xargs)" "${pids[0]} ${pids[1]}"
+t_eq "ps -j: pid, uid, user and command" "$(kcg ps t32/a -j | jq -c '.[0] | [.pid, .uid, .user, .command]')" \
+	"[${pids[0]},0,\"root\",\"sleep 600\"]"
+t_eq "ps of a group without processes: the header alone; JSON []" \
+	"$(kcg ps t32/o/w | xargs)/$(kcg -j ps t32)" "PID USER COMMAND/[]"
+norm() { sed -E 's/^( *)[0-9]+ +([^ ]+) +/\1PID \2 /'; }
+t_eq "ps --tree: each group a heading, its processes under it, indented by depth" \
+	"$(kcg ps t32 --tree | norm)" \
+	"t32:
+  t32/a:
+    PID root sleep 600
+    PID root sleep 601
+  t32/b:
+    t32/b/deep:
+      PID root sleep 602
+  t32/o:
+    t32/o/sub:
+      PID nobody sleep 603
+    t32/o/w:"
+t_eq "ps --tree -j: groups with name, cgroup and processes" \
+	"$(kcg -j ps --tree t32 | jq -c '[.[] | [.name, .cgroup, (.processes | map(.pid))]]')" \
+	"[[\"t32\",\"/kcg/t32\",[]],[\"t32/a\",\"/kcg/t32/a\",[${pids[0]},${pids[1]}]],[\"t32/b\",\"/kcg/t32/b\",[]],[\"t32/b/deep\",\"/kcg/t32/b/deep\",[$deep_pid]],[\"t32/o\",\"/kcg/t32/o\",[]],[\"t32/o/sub\",\"/kcg/t32/o/sub\",[$owned]],[\"t32/o/w\",\"/kcg/t32/o/w\",[]]]"
+t_eq "ps --tree of a group without children: its heading and processes" \
+	"$(kcg ps --tree t32/b/deep | norm)" "t32/b/deep:
+  PID root sleep 602"
+nameless=$(kcg run t32/o/w --uid 4777 --gid 4777 sh -c 'sleep 604 >/dev/null & echo $!')
+pids+=("$nameless")
+t_eq "ps: a uid without a passwd name is its number; JSON null" \
+	"$(kcg ps t32/o/w | awk 'NR == 2 {print $2}') $(kcg -j ps t32/o/w | jq -c '.[0] | [.uid, .user]')" \
+	"4777 [4777,null]"
+t_eq "ps as the owner: its own subtree" "$(as 4321 kcg ps --tree t32/o | norm)" "t32/o:
+  t32/o/sub:
+    PID nobody sleep 603
+  t32/o/w:
+    PID 4777 sleep 604"
+t_err "ps as a stranger: refused like show, exit 1" 1 "^kcg: ps t32: " as 4999 kcg ps t32
+t_err "ps as the owner above its own group: refused, exit 1" 1 "^kcg: ps t32: " as 4321 kcg ps t32
+t_err "ps of a missing group: exit 1" 1 "^kcg: ps t32/nope: " kcg ps t32/nope
+t_err "ps with a bad name: usage, exit 2" 2 "^kcg: ps: bad group name" kcg ps 't32/../x'
+t_err "ps with no name: usage, exit 2" 2 "^kcg: ps: missing group name" kcg ps --tree
+t_err "ps with an unknown option: exit 2" 2 "^kcg: ps: unknown option '--all'" kcg ps t32 --all
+t_err "ps with two names: exit 2" 2 "unexpected argument 't32/a'" kcg ps t32 t32/a
+# In a cgroup namespace rooted at t32/b/deep, with its own cgroup2 mount, t32 is out of sight.
+ns_out=$(kcg run t32/b/deep --ns mnt unshare --cgroup sh -c \
+	'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && kcg ps t32' 2>&1)
+t_eq "ps of a group outside the caller's cgroup namespace: one clear line, exit 1" \
+	"$? $(sed -E 's|/\.\.[^ ]*|/..|' <<<"$ns_out")" "1 kcg: ps t32: its cgroup /.. is in no cgroup2 mount here"
+
+cleanup
+trap - EXIT
+tap_done

@@ -8,7 +8,7 @@
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor version help)
+commands=(create set delete list show ps attach run freeze thaw kill adopt stats top monitor version help)
 
 kcg() { "$KCG" "$@"; }
 to_full() { "$KCG" "$@" > /dev/full; }
@@ -84,6 +84,9 @@ t_eq "a missing argument, then the synopsis" "$(out kcg show)" "2||kcg: show: mi
 usage: kcg show NAME [-s|--stats]"
 t_eq "an argument too many" "$(out kcg freeze a b)" "2||kcg: freeze: unexpected argument 'b'
 usage: kcg freeze NAME"
+t_eq "ps: the group name is missing" "$(out kcg ps --tree)" "2||kcg: ps: missing group name
+usage: kcg ps NAME [--tree]"
+t_match "ps: a bad group name, before any request" "$(out kcg ps 'a b')" "^2\|\|kcg: ps: bad group name 'a b'"
 t_eq "version takes no argument" "$(out kcg version x)" "2||kcg: version: unexpected argument 'x'
 usage: kcg version"
 r=$(out kcg create x --cpu-weight 0)
@@ -144,6 +147,8 @@ t_eq "completion: show offers -s" "$(complete_words show web -)" "--help --json 
 t_eq "completion: a command's options, and the global ones" "$(complete_words list -)" \
 	"--help --json --pretty --tree -h -j -p"
 t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web/api"
+t_eq "completion: ps NAME, and its --tree" "$(complete_words ps w)/$(complete_words ps web --t)" \
+	"web web/api/--tree"
 t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"
 t_eq "completion: --parent takes a group" "$(complete_words create --parent d)" db
 t_eq "completion: limit options of create" "$(complete_words create x --memory-)" \

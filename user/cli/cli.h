@@ -112,6 +112,8 @@ int cmd_adopt(int argc, char **argv);
 /* cmd_list.c */
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+/* cmd_ps.c */
+int cmd_ps(int argc, char **argv);
 /* cmd_run.c */
 int cmd_run(int argc, char **argv);
 /* cmd_stats.c */

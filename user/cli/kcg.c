@@ -25,6 +25,8 @@ static const struct cli_command commands[] = {
 	  "One line per group (the default command).", false },
 	{ "show", cmd_show, "NAME [-s|--stats]",
 	  "A group's limits, state and cgroup; with -s its counters too.", false },
+	{ "ps", cmd_ps, "NAME [--tree]",
+	  "The processes of a group; --tree adds the groups below, each under its own.", false },
 	{ "attach", cmd_attach, "NAME PID...",
 	  "Move processes, with their threads, into a group.", false },
 	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] [--uid U] "
