@@ -7,7 +7,8 @@
 tmp=$(mktemp -d /tmp/t32.XXXXXX)
 chmod 755 "$tmp"
 pids=()
-groups=(t32/a t32/b/deep t32/b t32/o/sub t32/o/w t32/o t32 t32r/made/below t32r/made t32r/kept t32r)
+long=t32/b/$(printf "wide%.0s" {1..15})	# 66 characters
+groups=("$long" t32/a t32/b/deep t32/b t32/o/sub t32/o/w t32/o t32 t32r/made/below t32r/made t32r/kept t32r)
 remove_groups() {
 	for g in "${groups[@]}"; do kcg delete --force "$g" 2>/dev/null; done
 }
@@ -111,6 +112,52 @@ ns_out=$(kcg run t32/b/deep --ns mnt unshare --cgroup sh -c \
 	'umount -l /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup && kcg ps t32' 2>&1)
 t_eq "ps of a group outside the caller's cgroup namespace: one clear line, exit 1" \
 	"$? $(sed -E 's|/\.\.[^ ]*|/..|' <<<"$ns_out")" "1 kcg: ps t32: its cgroup /.. is in no cgroup2 mount here"
+
+# top: NAME filter, --depth, the terminal's size, wide names.
+t_run "setup: a group with a 66-character name" kcg create "$long"
+# top_names ARGS...: the names of one batch frame's rows, sorted.
+top_names() { kcg top --batch --count 1 --interval 0.2 --sort name "$@" | awk 'NR > 2 {print $1}' | xargs; }
+t_eq "top NAME: that group and its subtree" "$(top_names t32/b)" "t32/b t32/b/deep $long"
+t_eq "top NAME NAME: the union" "$(top_names t32/o/w t32/a)" "t32/a t32/o/w"
+t_eq "top NAME --depth 1: one level below NAME" "$(top_names t32 --depth 1)" "t32 t32/a t32/b t32/o"
+t_eq "top NAME --depth 0: NAME alone" "$(top_names --depth 0 t32/o)" "t32/o"
+t_eq "top --depth 1 without NAME: top-level groups only" \
+	"$(top_names --depth 1 | tr ' ' '\n' | grep -c /)" 0
+t_match "top --depth 2 without NAME: t32's children, not deeper" "$(top_names --depth 2)" \
+	"t32 t32/a t32/b t32/o( |$)"
+t_eq "top -j NAME --depth: JSON rows of the same groups" \
+	"$(kcg -j top t32 --depth 1 --count 1 --interval 0.2 | jq -r '.[].name' | sort | xargs)" "t32 t32/a t32/b t32/o"
+frame=$(kcg top t32 --batch --count 1 --interval 0.2 | tail -n +2)
+t_eq "batch: the NAME column widens to the longest name; every line as long as the header" \
+	"$(awk '{print length($0)}' <<<"$frame" | sort -u | wc -l)/$(grep -c "^$long " <<<"$frame")" "1/1"
+t_eq "top as the owner: its own subtree only" \
+	"$(as 4321 kcg top --batch --count 1 --interval 0.2 --sort name | awk 'NR > 2 {print $1}' | xargs)" \
+	"t32/o t32/o/sub t32/o/w"
+t_err "top NAME the caller may not see: one line, exit 1" 1 "^kcg: top t32: " \
+	as 4321 kcg top t32 --batch --count 1 --interval 0.2
+t_err "top of a missing group: exit 1" 1 "^kcg: top t32/nope: " kcg top t32/nope --batch --count 1
+t_err "top --depth -1: usage, exit 2" 2 "bad --depth '-1'" kcg top --depth -1
+t_err "top --depth 0 without NAME: usage, exit 2" 2 "depth 0 shows the NAMEs alone" kcg top --depth 0
+
+# The live view in a pseudo-terminal (script(1)): 8 lines, 80 columns.
+live() {
+	script -qfec "stty rows $1 cols $2; $3" /dev/null < /dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\r//g'
+}
+out=$(live 8 80 "kcg top --count 1 --interval 0.3 --sort name")
+t_match "live, 8 lines: rows that do not fit are counted on the last line" "$out" \
+	'^\([0-9]+ more groups? below; the terminal is 7 lines high\)$'
+t_eq "live, 8 lines: title, header, 4 rows and that line" \
+	"$(grep -c . <<<"$out")" 7
+out=$(live 40 80 "kcg top t32 --count 1 --interval 0.3 --sort name")
+t_eq "live, 80 columns: no line is longer" "$(awk 'length($0) > 80' <<<"$out")" ""
+t_match "live, 80 columns: the wide name is cut at its start, marked" "$out" \
+	'^\.\.\.(wide)+ +[0-9.-]'
+t_eq "live: the whole of a frame fits, no 'more' line" "$(grep -c 'more group' <<<"$out")" 0
+# Resized between frames: SIGWINCH redraws at once, at the new size.
+out=$(live 40 100 "kcg top --count 2 --interval 3 --sort name & sleep 4.5; stty rows 6; wait")
+t_eq "SIGWINCH: a frame between the two, drawn at once" "$(grep -c '^kcg top  ' <<<"$out")" 3
+t_match "SIGWINCH: the redrawn frame fits the new height" "$out" \
+	'^\([0-9]+ more groups? below; the terminal is 5 lines high\)$'
 
 cleanup
 trap - EXIT

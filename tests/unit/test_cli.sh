@@ -87,6 +87,11 @@ usage: kcg freeze NAME"
 t_eq "ps: the group name is missing" "$(out kcg ps --tree)" "2||kcg: ps: missing group name
 usage: kcg ps NAME [--tree]"
 t_match "ps: a bad group name, before any request" "$(out kcg ps 'a b')" "^2\|\|kcg: ps: bad group name 'a b'"
+t_eq "top: --depth is a number of levels" "$(out kcg top --depth x)" \
+	"2||kcg: top: bad --depth 'x': levels, 0..255"
+t_eq "top: --depth 0 needs a NAME" "$(out kcg top --depth 0)" \
+	"2||kcg: top: --depth 0 shows the NAMEs alone: give one"
+t_match "top: a bad NAME" "$(out kcg top 'a b')" "^2\|\|kcg: top: bad group name 'a b'"
 t_eq "version takes no argument" "$(out kcg version x)" "2||kcg: version: unexpected argument 'x'
 usage: kcg version"
 r=$(out kcg create x --cpu-weight 0)

@@ -42,7 +42,8 @@ static const struct cli_command commands[] = {
 	  "Account an existing cgroup as a group; kcg never changes it.", false },
 	{ "stats", cmd_stats, "[NAME...] [--interval S] [--count N]",
 	  "Counters of groups, or their rates every S seconds.", false },
-	{ "top", cmd_top, "[--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]",
+	{ "top", cmd_top, "[NAME...] [--depth N] [--interval S] [--batch] [--count N] "
+	  "[--sort cpu|mem|tasks|delay|name]",
 	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
 	{ "monitor", cmd_monitor, "[NAME...] [--type TYPE,...] [--time mono|wall|iso]",
 	  "The module's events as they happen, one line each.", false },
