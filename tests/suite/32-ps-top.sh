@@ -159,6 +159,59 @@ t_eq "SIGWINCH: a frame between the two, drawn at once" "$(grep -c '^kcg top  ' 
 t_match "SIGWINCH: the redrawn frame fits the new height" "$out" \
 	'^\([0-9]+ more groups? below; the terminal is 5 lines high\)$'
 
+# run --create [LIMITS] [--rm]: a group made for CMD, removed after it.
+t_run "setup: t32r to run below" kcg create t32r
+gone() { ! kcg show "$1" >/dev/null 2>&1; }
+t_eq "run --create LIMITS --rm: CMD runs in the new group, with the limits" \
+	"$(kcg run t32r/made --create --memory-max 64M --pids-max 20 --rm sh -c \
+		'cat /proc/self/cgroup /sys/fs/cgroup/kcg/t32r/made/memory.max /sys/fs/cgroup/kcg/t32r/made/pids.max')" \
+	"0::/kcg/t32r/made
+67108864
+20"
+t_run "--rm: the group is gone after CMD" gone t32r/made
+t_eq "--rm: CMD's exit status is kept" "$(kcg run t32r/made --create --rm sh -c 'exit 7'; echo $?)" 7
+t_run "--rm after a failing CMD: gone too" gone t32r/made
+left=$(kcg run t32r/made --create --rm sh -c 'sleep 300 >/dev/null 2>&1 & echo $!')
+t_eq "--rm: what CMD left running is killed, the group removed" \
+	"$(kill -0 "$left" 2>/dev/null && echo alive || echo killed) $(gone t32r/made && echo gone)" "killed gone"
+t_eq "--rm: groups CMD made below are removed first" \
+	"$(kcg run t32r/made --create --rm sh -c 'kcg create t32r/made/below && kcg show t32r/made/below | head -1' 2>&1; \
+		gone t32r/made/below && gone t32r/made && echo removed)" "name        t32r/made/below
+removed"
+kcg run t32r/made --create --rm sleep 300 &
+job=$!
+wait_until 20 eval "kcg ps t32r/made | grep -q 'sleep 300'"
+kill -TERM "$job"
+wait "$job"
+rc=$?
+t_eq "--rm: SIGTERM to kcg reaches CMD (143), then the group is removed" "$rc $(gone t32r/made && echo gone)" "143 gone"
+t_eq "run --create without --rm: the group stays" \
+	"$(kcg run t32r/made --create true && kcg -j show t32r/made | jq -r .name)" t32r/made
+t_eq "run --create of an existing group without LIMITS: used as it is" \
+	"$(kcg run t32r/made --create cat /proc/self/cgroup)" "0::/kcg/t32r/made"
+t_run "setup: t32r/kept with pids.max 30" kcg create t32r/kept --pids-max 30
+t_err "run --create LIMITS of an existing group: exit 125, not changed" 125 \
+	"^kcg: run t32r/kept: the group exists already; --create with limits needs a new one" \
+	kcg run t32r/kept --create --pids-max 5 true
+t_eq "... its limits are as they were" "$(kcg_field t32r/kept .limits.pids_max)" 30
+t_err "run --create --rm of an existing group: exit 125" 125 "the group exists already; --rm needs a new one" \
+	kcg run t32r/kept --create --rm true
+t_run "... and it is not removed" kcg show t32r/kept
+t_err "run --create below a missing parent: the module's error, exit 125" 125 "^kcg: run --create t32r/nope/x: " \
+	kcg run t32r/nope/x --create true
+t_err "run --create with a bad limit: usage, exit 2" 2 "bad --memory-max 'lots'" \
+	kcg run t32r/made --create --memory-max lots true
+t_err "run --rm without --create: usage, exit 2" 2 "--rm goes with --create" kcg run t32r/kept --rm true
+t_err "run with limits and no --create: usage, exit 2" 2 "limits go with --create" \
+	kcg run t32r/kept --pids-max 5 true
+t_eq "run --create --rm as the owner, below its own group" \
+	"$(as 4321 kcg run t32/o/job --create --pids-max 10 --rm cat /proc/self/cgroup; gone t32/o/job && echo gone)" \
+	"0::/kcg/t32/o/job
+gone"
+t_err "run --create as a stranger: refused, exit 125" 125 "^kcg: run --create t32/o/job: " \
+	as 4999 kcg run t32/o/job --create true
+t_run "... and nothing was made" gone t32/o/job
+
 cleanup
 trap - EXIT
 tap_done

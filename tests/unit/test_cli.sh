@@ -120,6 +120,13 @@ t_eq "run: a uid with no passwd entry needs --gid" "$(out kcg run g --uid 412399
 	"2||kcg: run: uid 4123999 has no passwd entry, so no group: give --gid"
 t_eq "run: --uid does not go with --ns user" "$(out kcg run g --ns user --uid 0 true)" \
 	"2||kcg: run: --uid and --gid do not go with --ns user, which maps the caller to root inside"
+t_eq "run: limits need --create" "$(out kcg run g --memory-max 1G true)" \
+	"2||kcg: run: limits go with --create (kcg set changes an existing group's)"
+t_eq "run: --rm needs --create" "$(out kcg run g --rm true)" \
+	"2||kcg: run: --rm goes with --create: it removes only a group run made"
+t_match "run --create: a bad limit is the limit parser's error" "$(out kcg run g --create --pids-max x true)" \
+	"^2\|\|kcg: run: bad --pids-max 'x'"
+t_match "help run lists the limit options" "$(kcg help run)" '--cpu-weight 1\.\.10000'
 t_eq "run: -h after CMD is CMD's (no help, a request)" "$(kcg run g true -h 2>&1 | grep -c '^usage')" 0
 
 t_eq "adopt: no default name fits a unit with '@'" "$(out kcg adopt /system.slice/user@1000.service)" \
@@ -174,6 +181,10 @@ t_eq "completion: every signal offered parses" "$(for s in $sigs; do
 	kcg kill --signal "$s" 'bad name' 2>&1 | grep -c 'bad --signal'; done | sort -u)" 0
 t_eq "completion: help COMMAND" "$(complete_words help ad)" adopt
 t_eq "completion: run NAME, then a command" "$(complete_words run --ns pid web bas | grep -ow bash | sort -u)" bash
+t_eq "completion: run --create takes no value; then options" "$(complete_words run --create --r)" "--rm"
+t_eq "completion: run --create, then the limit options" "$(complete_words run --create --memory-m)" "--memory-max"
+t_eq "completion: run --create NAME, then a command" \
+	"$(complete_words run --create --pids-max 5 web bas | grep -ow bash | sort -u)" bash
 t_eq "completion: --uid takes users" "$(complete_words run --uid roo)" root
 t_eq "completion: nothing for a free value" "$(complete_words create x --cpu-weight '')" ""
 

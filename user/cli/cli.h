@@ -101,6 +101,11 @@ int cli_sample_error(struct kcg *k, int err, const char *command, const char *fa
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 /* cmd_group.c */
+/* The limit options of create and set (NULL-terminated), for run --create. */
+extern const struct option cli_limit_options[];
+bool cli_is_limit_option(int opt);
+/* One limit option into limits: 0, or a usage error (2) naming it. */
+int cli_limit_option(const char *command, int opt, const char *arg, struct kcg_limits *limits);
 int cmd_create(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_delete(int argc, char **argv);

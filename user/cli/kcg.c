@@ -29,9 +29,10 @@ static const struct cli_command commands[] = {
 	  "The processes of a group; --tree adds the groups below, each under its own.", false },
 	{ "attach", cmd_attach, "NAME PID...",
 	  "Move processes, with their threads, into a group.", false },
-	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] [--uid U] "
-	  "[--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]",
-	  "Run CMD in a group, which it is in before it starts.", false },
+	{ "run", cmd_run, "NAME [--create [LIMITS] [--rm]] [--ns pid,mnt,uts,ipc,net,user|all] "
+	  "[--hostname H] [--uid U] [--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]",
+	  "Run CMD in a group, which it is in before it starts; the group may be made "
+	  "for it, and removed after.", true },
 	{ "freeze", cmd_freeze, "NAME",
 	  "Freeze every task of a group and of the groups below.", false },
 	{ "thaw", cmd_thaw, "NAME",
