@@ -174,9 +174,11 @@ t_run "--rm after a failing CMD: gone too" gone t32r/made
 left=$(kcg run t32r/made --create --rm sh -c 'sleep 300 >/dev/null 2>&1 & echo $!')
 t_eq "--rm: what CMD left running is killed, the group removed" \
 	"$(kill -0 "$left" 2>/dev/null && echo alive || echo killed) $(gone t32r/made && echo gone)" "killed gone"
+# (A group holds tasks or child groups, not both: CMD steps out to the root first.)
 t_eq "--rm: groups CMD made below are removed first" \
-	"$(kcg run t32r/made --create --rm sh -c 'kcg create t32r/made/below && kcg show t32r/made/below | head -1' 2>&1; \
-		gone t32r/made/below && gone t32r/made && echo removed)" "name        t32r/made/below
+	"$(kcg run t32r/made --create --rm sh -c 'echo $$ > /sys/fs/cgroup/cgroup.procs &&
+		kcg create t32r/made/below && kcg attach t32r/made/below $$ && cat /proc/self/cgroup' 2>&1; \
+		gone t32r/made/below && gone t32r/made && echo removed)" "0::/kcg/t32r/made/below
 removed"
 kcg run t32r/made --create --rm sleep 300 &
 job=$!
