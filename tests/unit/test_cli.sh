@@ -159,6 +159,8 @@ t_eq "completion: show offers -s" "$(complete_words show web -)" "--help --json 
 t_eq "completion: a command's options, and the global ones" "$(complete_words list -)" \
 	"--help --json --pretty --tree -h -j -p"
 t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web/api"
+t_eq "completion: a flag named in the summary takes no value (delete --force NAME)" \
+	"$(complete_words delete --force w)/$(complete_words ps --tree w)" "web web/api/web web/api"
 t_eq "completion: ps NAME, and its --tree" "$(complete_words ps w)/$(complete_words ps web --t)" \
 	"web web/api/--tree"
 t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"

@@ -97,7 +97,7 @@ int cli_sample_error(struct kcg *k, int err, const char *command, const char *fa
  * Every command gets argv[0] = its name and parses the rest with
  * cli_getopt, from a fresh getopt state.
  */
-/* kcg.c */
+/* cmd_tool.c */
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 /* cmd_group.c */
