@@ -184,7 +184,7 @@ t_eq "completion: every signal offered parses" "$(for s in $sigs; do
 t_eq "completion: help COMMAND" "$(complete_words help ad)" adopt
 t_eq "completion: run NAME, then a command" "$(complete_words run --ns pid web bas | grep -ow bash | sort -u)" bash
 t_eq "completion: run --create takes no value; then options" "$(complete_words run --create --r)" "--rm"
-t_eq "completion: run --create, then the limit options" "$(complete_words run --create --memory-m)" "--memory-max"
+t_eq "completion: run --create, then the limit options" "$(complete_words run --create --cpu-w)" "--cpu-weight"
 t_eq "completion: run --create NAME, then a command" \
 	"$(complete_words run --create --pids-max 5 web bas | grep -ow bash | sort -u)" bash
 t_eq "completion: --uid takes users" "$(complete_words run --uid roo)" root
