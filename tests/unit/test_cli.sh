@@ -8,7 +8,7 @@
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-commands=(create set delete list show attach run freeze thaw kill adopt apply stats top monitor export version help)
+commands=(create set delete list show ps attach run freeze thaw kill adopt apply stats top monitor export version help)
 
 kcg() { "$KCG" "$@"; }
 to_full() { "$KCG" "$@" > /dev/full; }
@@ -26,6 +26,9 @@ trap 'rm -rf "$tmpd"' EXIT
 # Version: the tool's own, the package's, with no module.
 t_eq "kcg -V prints the package version, exit 0, nothing on stderr" "$(out kcg -V)" "0|kcg $version|"
 t_eq "kcg --version is the same" "$(out kcg --version)" "0|kcg $version|"
+t_eq "kcg -s show: -s before the command is accepted (fails on the module, not usage)" \
+	"$(kcg -s show web 2>/dev/null; echo $?)" 1
+t_eq "kcg show NAME --stats too" "$(kcg show web --stats 2>/dev/null; echo $?)" 1
 t_eq "kcg -j -V is JSON" "$(out kcg -j -V)" "0|{\"tool\":\"$version\"}|"
 t_eq "-V after a command too" "$(out kcg list -V)" "0|kcg $version|"
 t_eq "-V to a full disk fails" "$(out to_full -V)" "1||kcg: cannot write the output"
@@ -78,9 +81,17 @@ t_match "an ambiguous abbreviation" "$(out kcg create --mem 1G x)" \
 t_match "an abbreviation that is not ambiguous works" "$(out kcg delete --forc)" \
 	"^2\|\|kcg: delete: missing group name"
 t_eq "a missing argument, then the synopsis" "$(out kcg show)" "2||kcg: show: missing group name
-usage: kcg show NAME"
+usage: kcg show NAME [-s|--stats]"
 t_eq "an argument too many" "$(out kcg freeze a b)" "2||kcg: freeze: unexpected argument 'b'
 usage: kcg freeze NAME"
+t_eq "ps: the group name is missing" "$(out kcg ps --tree)" "2||kcg: ps: missing group name
+usage: kcg ps NAME [--tree]"
+t_match "ps: a bad group name, before any request" "$(out kcg ps 'a b')" "^2\|\|kcg: ps: bad group name 'a b'"
+t_eq "top: --depth is a number of levels" "$(out kcg top --depth x)" \
+	"2||kcg: top: bad --depth 'x': levels, 0..255"
+t_eq "top: --depth 0 needs a NAME" "$(out kcg top --depth 0)" \
+	"2||kcg: top: --depth 0 shows the NAMEs alone: give one"
+t_match "top: a bad NAME" "$(out kcg top 'a b')" "^2\|\|kcg: top: bad group name 'a b'"
 t_eq "version takes no argument" "$(out kcg version x)" "2||kcg: version: unexpected argument 'x'
 usage: kcg version"
 r=$(out kcg create x --cpu-weight 0)
@@ -129,6 +140,13 @@ t_eq "run: a uid with no passwd entry needs --gid" "$(out kcg run g --uid 412399
 	"2||kcg: run: uid 4123999 has no passwd entry, so no group: give --gid"
 t_eq "run: --uid does not go with --ns user" "$(out kcg run g --ns user --uid 0 true)" \
 	"2||kcg: run: --uid and --gid do not go with --ns user, which maps the caller to root inside"
+t_eq "run: limits need --create" "$(out kcg run g --memory-max 1G true)" \
+	"2||kcg: run: limits go with --create (kcg set changes an existing group's)"
+t_eq "run: --rm needs --create" "$(out kcg run g --rm true)" \
+	"2||kcg: run: --rm goes with --create: it removes only a group run made"
+t_match "run --create: a bad limit is the limit parser's error" "$(out kcg run g --create --pids-max x true)" \
+	"^2\|\|kcg: run: bad --pids-max 'x'"
+t_match "help run lists the limit options" "$(kcg help run)" '--cpu-weight 1\.\.10000'
 t_eq "run: -h after CMD is CMD's (no help, a request)" "$(kcg run g true -h 2>&1 | grep -c '^usage')" 0
 
 t_eq "adopt: no default name fits a unit with '@'" "$(out kcg adopt /system.slice/user@1000.service)" \
@@ -171,10 +189,16 @@ complete_words() {
 t_eq "completion: the commands, from kcg help" "$(complete_words '')" \
 	"$(printf '%s\n' "${commands[@]}" | sort | xargs)"
 t_eq "completion: a command by its start" "$(complete_words mon)" monitor
-t_eq "completion: global options" "$(complete_words -)" "--help --json --pretty --version -V -h -j -p"
+t_eq "completion: global options" "$(complete_words -)" \
+	"--help --json --pretty --stats --version -V -h -j -p -s"
+t_eq "completion: show offers -s" "$(complete_words show web -)" "--help --json --pretty --stats -h -j -p -s"
 t_eq "completion: a command's options, and the global ones" "$(complete_words list -)" \
 	"--help --json --pretty --tree -h -j -p"
 t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web/api"
+t_eq "completion: a flag named in the summary takes no value (delete --force NAME)" \
+	"$(complete_words delete --force w)/$(complete_words ps --tree w)" "web web/api/web web/api"
+t_eq "completion: ps NAME, and its --tree" "$(complete_words ps w)/$(complete_words ps web --t)" \
+	"web web/api/--tree"
 t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"
 t_eq "completion: --parent takes a group" "$(complete_words create --parent d)" db
 t_eq "completion: limit options of create" "$(complete_words create x --memory-)" \
@@ -197,6 +221,10 @@ t_eq "completion: every signal offered parses" "$(for s in $sigs; do
 	kcg kill --signal "$s" 'bad name' 2>&1 | grep -c 'bad --signal'; done | sort -u)" 0
 t_eq "completion: help COMMAND" "$(complete_words help ad)" adopt
 t_eq "completion: run NAME, then a command" "$(complete_words run --ns pid web bas | grep -ow bash | sort -u)" bash
+t_eq "completion: run --create takes no value; then options" "$(complete_words run --create --r)" "--rm"
+t_eq "completion: run --create, then the limit options" "$(complete_words run --create --cpu-w)" "--cpu-weight"
+t_eq "completion: run --create NAME, then a command" \
+	"$(complete_words run --create --pids-max 5 web bas | grep -ow bash | sort -u)" bash
 t_eq "completion: --uid takes users" "$(complete_words run --uid roo)" root
 t_eq "completion: export's options" "$(complete_words export --)" \
 	"--help --interval --json --listen --pretty --textfile"

@@ -212,11 +212,31 @@ static void test_printers(void)
 	      strstr(buf, " | total: cpu 2.000s vcsw 4 ") && strstr(buf, " mem 3.0M\n") &&
 	      !strstr(buf, "delay"), "stats text: one line, absent counters not shown");
 
+	/* kcg show -s: the same counters as stats, inside the group's object. */
+	f = capture(true);
+	print_open_object(NULL);
+	print_string("name", NULL, "web");
+	print_group_counters(s);
+	print_close_object();
+	print_end_record();
+	fclose(f);
+	CHECK_STR(buf, "{\"name\":\"web\",\"stats\":{\"timestamp_ns\":1000000000,"
+		  "\"own\":{\"cpu_ns\":1500000000,\"nvcsw\":2,\"nivcsw\":0,\"forks\":0,\"tasks\":0},"
+		  "\"total\":{\"cpu_ns\":2000000000,\"nvcsw\":4,\"nivcsw\":0,\"forks\":0,\"tasks\":0,"
+		  "\"memory_current\":3145728}}}\n",
+		  "show -s JSON: a stats object with the keys of kcg stats");
+	f = capture(false);
+	print_group_counters(s);
+	fclose(f);
+	CHECK_STR(buf, "own         cpu 1.500s vcsw 2 ivcsw 0 forks 0 tasks 0\n"
+		  "total       cpu 2.000s vcsw 4 ivcsw 0 forks 0 tasks 0 mem 3.0M\n",
+		  "show -s text: a line for own and for total, memory once, at show's column");
+
 	row.stats = s2;
 	CHECK(rates_compute(kcg_stats_total(s), 1 * S, kcg_stats_total(s2), 3 * S, &row.rates) == 0,
 	      "rates for the frame");
 	f = capture(true);
-	print_frame(&row, 1, FRAME_TOP, "title");
+	print_frame(&row, 1, FRAME_TOP, "title", NULL);
 	fclose(f);
 	CHECK_STR(buf, "[{\"name\":\"web\",\"id\":7,\"timestamp_ns\":3000000000,"
 		  "\"interval_ns\":2000000000,\"cpu_percent\":50,\"memory_current\":3145728,"
@@ -224,7 +244,7 @@ static void test_printers(void)
 		  "frame JSON: one array, every field the rates have, whatever the layout");
 
 	f = capture(false);
-	print_frame(&row, 1, FRAME_TOP, "title");
+	print_frame(&row, 1, FRAME_TOP, "title", NULL);
 	fclose(f);
 	CHECK_STR(buf, "title\n"
 		  "NAME                       CPU%     MEM  TASKS      P50      P99     SW/s\n"
@@ -233,7 +253,7 @@ static void test_printers(void)
 
 	rates_levels_only(kcg_stats_total(s2), &row.rates);
 	f = capture(false);
-	print_frame(&row, 1, FRAME_STATS, NULL);
+	print_frame(&row, 1, FRAME_STATS, NULL, NULL);
 	fclose(f);
 	CHECK(buf && strstr(buf, "EXIT/s\nweb ") && strstr(buf, "      -    3.0M      2 "),
 	      "frame text: a new group shows levels, no rates");
@@ -242,8 +262,85 @@ static void test_printers(void)
 	free(buf);
 }
 
+/* kcg top in a terminal: the name column, cut names, rows that do not fit. */
+static void test_fit(void)
+{
+	const char *long_name = "tenant-with-a-long-name/web/api";	/* 31 */
+	struct fake_counters c = { .cpu_ns = 1 };
+	struct kcg_stats *s[3] = { NULL };
+	const char *names[3] = { "a", long_name, "b" };
+	struct stats_row rows[3];
+	struct frame_fit fit = { 0 };
+	char cut[64], *line2, want[3][64];
+	FILE *f;
+
+	CHECK_STR(frame_cut_name("web", 8, cut), "web", "a name that fits is kept");
+	CHECK_STR(frame_cut_name("tenant/web/api", 8, cut), "...b/api", "a cut name keeps its end");
+	CHECK_STR(frame_cut_name("tenant/web/api", 3, cut), "...", "a column of 3 is the marker");
+
+	memset(rows, 0, sizeof(rows));
+	for (int i = 0; i < 3; i++) {
+		fake_stats(names[i], NULL, 1 * S, &c, &c, &s[i]);
+		if (!s[i])
+			return;
+		rows[i].stats = s[i];
+		rates_levels_only(kcg_stats_total(s[i]), &rows[i].rates);
+	}
+	f = capture(false);
+	print_frame(rows, 3, FRAME_TOP, "t", NULL);
+	fclose(f);
+	line2 = buf ? strchr(buf, '\n') + 1 : NULL;
+	snprintf(want[0], sizeof(want[0]), "\n%-31s %6s ", "NAME", "CPU%");
+	snprintf(want[1], sizeof(want[1]), "\n%-31s %6s ", long_name, "-");
+	snprintf(want[2], sizeof(want[2]), "\n%-31s %6s ", "a", "-");
+	CHECK(line2 && strstr(buf, want[0]) && strstr(buf, want[1]) && strstr(buf, want[2]),
+	      "no bound: the name column widens to the longest name, the columns stay aligned");
+
+	fit.columns = 49 + 20;	/* the figures take 49 */
+	f = capture(false);
+	print_frame(rows, 3, FRAME_TOP, "a title longer than the terminal is wide, cut at 69 "
+		    "columns so that it does not wrap", &fit);
+	fclose(f);
+	snprintf(want[0], sizeof(want[0]), "\n%-20s %6s ", "NAME", "CPU%");
+	snprintf(want[1], sizeof(want[1]), "\n%-20s %6s ", "...long-name/web/api", "-");
+	snprintf(want[2], sizeof(want[2]), "\n%-20s %6s ", "a", "-");
+	CHECK(buf && strstr(buf, want[0]) && strstr(buf, want[1]) && strstr(buf, want[2]) &&
+	      strstr(buf, " so that i\n"),
+	      "a terminal 69 wide: names cut to 20 with '...', the title cut");
+
+	f = capture(true);
+	print_frame(rows, 3, FRAME_TOP, "t", &fit);
+	fclose(f);
+	CHECK(buf && strstr(buf, "\"name\":\"tenant-with-a-long-name/web/api\""),
+	      "JSON keeps the whole name");
+
+	fit.lines = 4;
+	f = capture(false);
+	print_frame(rows, 3, FRAME_TOP, "t", &fit);
+	fclose(f);
+	CHECK(buf && strstr(buf, "\na ") && !strstr(buf, "\nb ") && !strstr(buf, "long-name") &&
+	      strstr(buf, "\n(2 more groups below; the terminal is 4 lines high)\n"),
+	      "4 lines: title, header, one row and a line saying how many are left out");
+	fit.lines = 5;
+	f = capture(false);
+	print_frame(rows, 3, FRAME_TOP, "t", &fit);
+	fclose(f);
+	CHECK(buf && strstr(buf, "\nb ") && !strstr(buf, "more group"), "5 lines: every row fits");
+
+	f = capture(true);
+	fit.lines = 3;
+	print_frame(rows, 3, FRAME_TOP, "t", &fit);
+	fclose(f);
+	CHECK(buf && strstr(buf, "\"name\":\"b\"") && !strstr(buf, "more"), "JSON keeps every row");
+	for (int i = 0; i < 3; i++)
+		kcg_stats_free(s[i]);
+	free(buf);
+	buf = NULL;
+}
+
 int main(void)
 {
+	test_fit();
 	test_parse();
 	test_percentile();
 	test_rates();

@@ -41,9 +41,12 @@ void cli_print_overview(FILE *out);
 void cli_print_limits_help(FILE *out);
 /* The tool's own version ({"tool":...} in JSON); needs no module. */
 void cli_print_version(void);
+/* -s/--stats was given (before or after the command): show adds counters. */
+bool cli_stats_wanted(void);
 /*
  * getopt_long over a command's options, which also accepts the global
  * options wherever they are: -j/--json and -p/--pretty switch the output,
+ * -s/--stats asks for counters (cli_stats_wanted()),
  * -h/--help prints the command's help and -V/--version the tool version,
  * both exiting 0. Returns the val of one of options (whose flag must be
  * NULL), '?' for a mistake (then return cli_bad_option()), or -1. stop:
@@ -94,10 +97,15 @@ int cli_sample_error(struct kcg *k, int err, const char *command, const char *fa
  * Every command gets argv[0] = its name and parses the rest with
  * cli_getopt, from a fresh getopt state.
  */
-/* kcg.c */
+/* cmd_tool.c */
 int cmd_version(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 /* cmd_group.c */
+/* The limit options of create and set (NULL-terminated), for run --create. */
+extern const struct option cli_limit_options[];
+bool cli_is_limit_option(int opt);
+/* One limit option into limits: 0, or a usage error (2) naming it. */
+int cli_limit_option(const char *command, int opt, const char *arg, struct kcg_limits *limits);
 int cmd_create(int argc, char **argv);
 int cmd_set(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
@@ -111,6 +119,8 @@ int cmd_apply(int argc, char **argv);
 /* cmd_list.c */
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+/* cmd_ps.c */
+int cmd_ps(int argc, char **argv);
 /* cmd_run.c */
 int cmd_run(int argc, char **argv);
 /* cmd_stats.c */

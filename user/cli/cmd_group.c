@@ -203,6 +203,22 @@ static int limit_option(const char *command, int opt, const char *arg, struct kc
 	return 0;
 }
 
+/* For run --create: the same options, parsed the same way. */
+const struct option cli_limit_options[] = {
+	LIMIT_OPTIONS,
+	{ NULL, 0, NULL, 0 },
+};
+
+bool cli_is_limit_option(int opt)
+{
+	return is_limit_option(opt);
+}
+
+int cli_limit_option(const char *command, int opt, const char *arg, struct kcg_limits *limits)
+{
+	return limit_option(command, opt, arg, limits);
+}
+
 /* Exactly one positional argument left: the group name, checked. */
 static int one_name(const char *command, int argc, char **argv, const char **name)
 {

@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "parse.h"
 #include "print.h"
+#include "stats_print.h"
 
 enum layout { LAYOUT_SHOW, LAYOUT_LIST };
 
@@ -129,8 +130,12 @@ static void print_limits(enum layout layout, const struct kcg_limits *limits)
 	print_close_object();
 }
 
-/* label is the name as text shows it: the full name, or a tail in --tree. */
-static void print_group(enum layout layout, const struct kcg_group *g, const char *label)
+/*
+ * label is the name as text shows it: the full name, or a tail in --tree.
+ * stats (show -s only, else NULL): the group's counters, after the rest.
+ */
+static void print_group(enum layout layout, const struct kcg_group *g, const char *label,
+			const struct kcg_stats *stats)
 {
 	uid_t owner = kcg_group_owner(g);
 	const char *parent = kcg_group_parent(g);
@@ -154,10 +159,8 @@ static void print_group(enum layout layout, const struct kcg_group *g, const cha
 	if (cgroup)
 		print_string("cgroup", FIELD(layout, "cgroup      %s\n", NULL), cgroup);
 	print_limits(layout, kcg_group_limits(g));
-	/*
-	 * Counters (cpu time, run delay, switches, memory, ...) belong here as a
-	 * "stats" object once the module's stats op exists: same layout rules.
-	 */
+	if (stats)
+		print_group_counters(stats);
 	print_close_object();
 	if (layout == LAYOUT_LIST)
 		print_end_record();
@@ -168,6 +171,7 @@ int cmd_show(int argc, char **argv)
 	static const struct option options[] = {
 		{ NULL, 0, NULL, 0 },
 	};
+	struct kcg_stats *stats = NULL;
 	struct kcg_group *g;
 	const char *name;
 	struct kcg *k;
@@ -189,10 +193,19 @@ int cmd_show(int argc, char **argv)
 	err = kcg_group_get(k, name, &g);
 	if (err) {
 		err = cli_group_error(k, err, "show", name);
-	} else {
-		print_group(LAYOUT_SHOW, g, NULL);
-		kcg_group_free(g);
+		kcg_close(k);
+		return err;
 	}
+	/* Both read before anything is printed: a failure prints no half group. */
+	if (cli_stats_wanted()) {
+		err = kcg_stats_get(k, name, &stats);
+		if (err)
+			err = cli_group_error(k, err, "show", name);
+	}
+	if (!err)
+		print_group(LAYOUT_SHOW, g, NULL, stats);
+	kcg_stats_free(stats);
+	kcg_group_free(g);
 	kcg_close(k);
 	return err;
 }
@@ -231,7 +244,7 @@ static void print_tree(const struct kcg_group **groups, size_t count)
 		if (depth)
 			tail = name + strlen(ancestors[depth - 1]) + 1;
 		snprintf(label, sizeof(label), "%*s%s", (int)(2 * depth), "", tail);
-		print_group(LAYOUT_LIST, groups[i], label);
+		print_group(LAYOUT_LIST, groups[i], label, NULL);
 		if (depth < sizeof(ancestors) / sizeof(ancestors[0]))
 			ancestors[depth++] = name;
 	}
@@ -286,7 +299,7 @@ int cmd_list(int argc, char **argv)
 		print_tree(groups, count);
 	} else {
 		for (size_t i = 0; i < count; i++)
-			print_group(LAYOUT_LIST, groups[i], kcg_group_name(groups[i]));
+			print_group(LAYOUT_LIST, groups[i], kcg_group_name(groups[i]), NULL);
 	}
 	print_close_array();
 	free(groups);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kcg run NAME [--ns LIST] [--hostname H] [--uid U] [--gid G] [--chdir D]
- *         [--setenv K=V]... [--] CMD [ARG...]
+ * kcg run NAME [--create [LIMITS] [--rm]] [--ns LIST] [--hostname H] [--uid U]
+ *         [--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]
  *
  * The command must never run outside the group, not even for an instant:
  * the child is forked first and waits on a pipe until the module has moved
@@ -14,6 +14,13 @@
  * itself failed (the group refused the task, a namespace could not be
  * made), 126 when CMD could not be executed, 127 when it was not found, as
  * env(1) and timeout(1) do, so that CMD's own codes stay unambiguous.
+ *
+ * --create makes the group first, with LIMITS, in one request; --rm then
+ * removes it, with whatever CMD left in it, once CMD has exited, as
+ * `docker run --rm` and systemd-run's transient units do. A group that
+ * --create made is removed as well when CMD never started. With LIMITS or
+ * --rm the group must be new: limits are not applied to, and --rm never
+ * removes, a group that run did not make.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +50,8 @@
 
 struct run_options {
 	const char *name;
+	bool create, remove;	/* --create, --rm */
+	struct kcg_limits *limits;	/* --create's LIMITS; NULL without any */
 	int namespaces;		/* CLONE_NEW* */
 	const char *hostname;
 	char **command;
@@ -249,18 +258,90 @@ static void __attribute__((noreturn)) run_command(const struct run_options *o)
 	_exit(exec_errno == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
-/* Fork the child, attach it while it waits, then let it go and wait for it. */
-static int run(const struct run_options *o)
+/*
+ * --create: make the group. An existing one is used as it is, unless LIMITS
+ * or --rm need a new one. *created tells whether this run made it.
+ */
+static int create_group(struct kcg *k, const struct run_options *o, bool *created)
 {
-	struct kcg *k;
+	int err = kcg_group_new(k, o->name, KCG_OWNER_NONE, o->limits, NULL);
+
+	*created = !err;
+	if (err == -EEXIST && !o->limits && !o->remove)
+		return 0;
+	if (err == -EEXIST) {
+		cli_message("run %s: the group exists already; %s needs a new one (without them, "
+			    "--create uses an existing group as it is)", o->name,
+			    o->limits ? "--create with limits" : "--rm");
+		return EXIT_KCG_FAILED;
+	}
+	if (err) {
+		cli_group_error(k, err, "run --create", o->name);
+		return EXIT_KCG_FAILED;
+	}
+	return 0;
+}
+
+static int compare_names_desc(const void *a, const void *b)
+{
+	return cli_compare_names(kcg_group_name(*(const struct kcg_group *const *)b),
+				 kcg_group_name(*(const struct kcg_group *const *)a));
+}
+
+/*
+ * --rm: remove the group with the groups CMD made below it, children
+ * first, killing what is left in them (delete --force). 0, or -errno after
+ * saying what failed.
+ */
+static int remove_group(const struct run_options *o)
+{
+	const struct kcg_group **below = NULL;
+	struct kcg_group_list *list = NULL;
+	struct kcg *k = cli_connect();
+	size_t count = 0;
+	int err;
+
+	if (!k)
+		return -ENOTCONN;
+	err = kcg_group_dump(k, o->name, &list);
+	if (!err) {
+		count = kcg_group_list_count(list);
+		below = calloc(count + 1, sizeof(*below));
+		if (!below)
+			err = -ENOMEM;
+	}
+	for (size_t i = 0; !err && i < count; i++)
+		below[i] = kcg_group_list_at(list, i);
+	/* Deepest first: a name sorts after its parent's. */
+	if (!err && count)
+		qsort(below, count, sizeof(*below), compare_names_desc);
+	for (size_t i = 0; !err && i < count; i++) {
+		err = kcg_group_del(k, kcg_group_name(below[i]), true);
+		if (err == -ENOENT)
+			err = 0;	/* gone meanwhile */
+	}
+	if (!err)
+		err = kcg_group_del(k, o->name, true);
+	if (err)
+		cli_group_error(k, err, "run --rm: removing", o->name);
+	free(below);
+	kcg_group_list_free(list);
+	kcg_close(k);
+	return err;
+}
+
+/*
+ * Fork the child, attach it while it waits, then let it go and wait for
+ * it. *started tells whether CMD was let go.
+ */
+static int start_and_wait(struct kcg *k, const struct run_options *o, bool *started)
+{
 	int gate[2], err;
 	ssize_t released;
 	pid_t child;
 	char go = 1;
 
-	k = cli_connect();
-	if (!k)
-		return EXIT_KCG_FAILED;
+	*started = false;
 	if (pipe2(gate, O_CLOEXEC) < 0) {
 		cli_group_error(NULL, -errno, "run", o->name);
 		kcg_close(k);
@@ -297,7 +378,31 @@ static int run(const struct run_options *o)
 	released = write(gate[1], &go, 1);
 	(void)released;
 	close(gate[1]);
+	*started = true;
 	return wait_exit_status(child);
+}
+
+static int run(const struct run_options *o)
+{
+	bool created = false, started;
+	struct kcg *k;
+	int status;
+
+	k = cli_connect();
+	if (!k)
+		return EXIT_KCG_FAILED;
+	if (o->create) {
+		status = create_group(k, o, &created);
+		if (status) {
+			kcg_close(k);
+			return status;
+		}
+	}
+	status = start_and_wait(k, o, &started);
+	/* CMD's status stands; a failed removal is said on stderr. */
+	if (created && (o->remove || !started))
+		remove_group(o);
+	return status;
 }
 
 /* A user name or a numeric uid, and its passwd entry if it has one. */
@@ -383,6 +488,7 @@ static int check_setenv(const char *arg)
 
 static void release_options(struct run_options *o)
 {
+	kcg_limits_free(o->limits);
 	free(o->setenv);
 	free(o->groups);
 	free(o->user);
@@ -399,18 +505,29 @@ static int parse_run(int argc, char **argv, struct run_options *o)
 		{ "gid",      required_argument, NULL, 'g' },
 		{ "chdir",    required_argument, NULL, 'C' },
 		{ "setenv",   required_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 },
+		{ "create",   no_argument,       NULL, 'c' },
+		{ "rm",       no_argument,       NULL, 'r' },
 	};
+	/* run's own options, then the limit options, for --create. */
+	struct option all[sizeof(options) / sizeof(options[0]) + 32];
+	size_t n = sizeof(options) / sizeof(options[0]), limits = 0;
 	const char *uid = NULL, *gid = NULL;
 	bool dashes = false;
 	int opt, status;
 
+	while (cli_limit_options[limits].name)
+		limits++;
+	/* A programming error, caught by every run test. */
+	if (n + limits >= sizeof(all) / sizeof(all[0]))
+		abort();
+	memcpy(all, options, sizeof(options));
+	memcpy(all + n, cli_limit_options, (limits + 1) * sizeof(*all));
 	o->setenv = calloc((size_t)argc, sizeof(*o->setenv));
 	if (!o->setenv)
 		return cli_usage("run: out of memory");
 	/* "+": the options stop at NAME, and again at CMD, whose options are its own. */
 	for (;;) {
-		opt = cli_getopt(argc, argv, options, true);
+		opt = cli_getopt(argc, argv, all, true);
 		if (opt == -1) {
 			/*
 			 * getopt steps over a "--" and stops before anything else.
@@ -449,8 +566,20 @@ static int parse_run(int argc, char **argv, struct run_options *o)
 				return status;
 			o->setenv[o->setenv_count++] = optarg;
 			break;
+		case 'c':
+			o->create = true;
+			break;
+		case 'r':
+			o->remove = true;
+			break;
 		default:
-			return cli_bad_option(argv);
+			if (!cli_is_limit_option(opt))
+				return cli_bad_option(argv);
+			if (!o->limits && !(o->limits = kcg_limits_new()))
+				return cli_usage("run: out of memory");
+			status = cli_limit_option("run", opt, optarg, o->limits);
+			if (status)
+				return status;
 		}
 	}
 	if (!o->name)
@@ -461,6 +590,10 @@ static int parse_run(int argc, char **argv, struct run_options *o)
 	if (optind >= argc)
 		return cli_syntax(dashes ? "run: no command after '--'" : "run: missing the command");
 	o->command = &argv[optind];
+	if (o->limits && !o->create)
+		return cli_usage("run: limits go with --create (kcg set changes an existing group's)");
+	if (o->remove && !o->create)
+		return cli_usage("run: --rm goes with --create: it removes only a group run made");
 
 	if ((uid || gid) && (o->namespaces & CLONE_NEWUSER))
 		return cli_usage("run: --uid and --gid do not go with --ns user, which maps the "

@@ -87,7 +87,7 @@ static int stats_watch(struct kcg *k, char *const *names, size_t name_count,
 		}
 		qsort(rows, after.count, sizeof(*rows), compare_row_names);
 		print_frame(rows, after.count, FRAME_STATS,
-			    frame_title(title, sizeof(title), "kcg stats", after.count, NULL));
+			    frame_title(title, sizeof(title), "kcg stats", after.count, NULL), NULL);
 		free(rows);
 		sample_release(&before);
 		before = after;

@@ -3,6 +3,8 @@
  * top: groups by CPU, redrawn every interval with plain ANSI escapes (no
  * curses: the tool stays one small binary for minimal hosts). Keys change
  * the order. --batch prints plain frames for logs and serial consoles.
+ * NAMEs narrow it to their subtrees, --depth to the levels near them; the
+ * live view fits the terminal and redraws when it is resized.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -10,8 +12,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
+#include <linux/kcg.h>
 
 #include "cli.h"
 #include "parse.h"
@@ -43,6 +47,66 @@ static void request_stop(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+/* Set by SIGWINCH: the live view redraws at the new size at once. */
+static volatile sig_atomic_t resized;
+
+static void note_resize(int sig)
+{
+	(void)sig;
+	resized = 1;
+}
+
+/* What top shows: the groups named (all without), down to depth levels. */
+struct top_filter {
+	char *const *names;
+	size_t name_count;
+	int depth;		/* -1: every level */
+};
+
+/*
+ * Levels of name below the nearest NAME that holds it (0: a NAME itself),
+ * or without NAMEs its own levels (1: a top-level group); -1 if none holds it.
+ */
+static int depth_of(const char *name, const struct top_filter *f)
+{
+	int best = -1;
+
+	if (!f->name_count) {
+		best = 1;
+		for (const char *p = name; *p; p++)
+			best += *p == '/';
+		return best;
+	}
+	for (size_t i = 0; i < f->name_count; i++) {
+		size_t len = strlen(f->names[i]);
+		int depth = 0;
+
+		if (strncmp(name, f->names[i], len) != 0 || (name[len] && name[len] != '/'))
+			continue;
+		for (const char *p = name + len; *p; p++)
+			depth += *p == '/';
+		if (best < 0 || depth < best)
+			best = depth;
+	}
+	return best;
+}
+
+/* Drop the rows deeper than the filter's depth; the count left. */
+static size_t keep_depth(struct stats_row *rows, size_t count, const struct top_filter *f)
+{
+	size_t kept = 0;
+
+	if (f->depth < 0)
+		return count;
+	for (size_t i = 0; i < count; i++) {
+		int depth = depth_of(kcg_stats_name(rows[i].stats), f);
+
+		if (depth >= 0 && depth <= f->depth)
+			rows[kept++] = rows[i];
+	}
+	return kept;
 }
 
 static enum sort_key sort_by;
@@ -115,17 +179,24 @@ static void screen_leave(struct screen *s)
 static void draw(const struct screen *s, struct stats_row *rows, size_t count)
 {
 	char extra[96], title[160];
+	struct frame_fit fit = { 0 };
+	struct winsize size;
 
 	qsort(rows, count, sizeof(*rows), compare_rows);
 	if (s->live) {
 		snprintf(extra, sizeof(extra), "sort %s  (q quit; sort c cpu, m mem, t tasks, "
 			 "d delay, n name)", sort_keys[sort_by].name);
 		fputs("\033[H\033[2J", stdout);
+		/* The last line stays free: a newline there would scroll the title away. */
+		if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_row > 1 && size.ws_col) {
+			fit.lines = (size_t)size.ws_row - 1;
+			fit.columns = size.ws_col;
+		}
 	} else {
 		snprintf(extra, sizeof(extra), "sort %s", sort_keys[sort_by].name);
 	}
 	print_frame(rows, count, FRAME_TOP, frame_title(title, sizeof(title), "kcg top", count,
-							extra));
+							extra), s->live ? &fit : NULL);
 }
 
 /* A key from the live view: false to quit. */
@@ -152,6 +223,11 @@ static bool wait_for(const struct screen *s, uint64_t deadline, bool *quit)
 	while (!stop_requested && (now = monotonic_ns()) < deadline) {
 		int timeout_ms = (int)((deadline - now + 999999) / 1000000);
 
+		/* SIGWINCH cuts the poll short (EINTR): redraw at the new size. */
+		if (resized && s->live) {
+			resized = 0;
+			return true;
+		}
 		if (!s->raw) {
 			poll(NULL, 0, timeout_ms);
 			continue;
@@ -168,30 +244,32 @@ static bool wait_for(const struct screen *s, uint64_t deadline, bool *quit)
 	return false;
 }
 
-static int top_loop(struct kcg *k, const struct screen *s, const struct watch *w)
+/* On error, *failed is the NAME whose dump failed, or NULL. */
+static int top_loop(struct kcg *k, const struct screen *s, const struct watch *w,
+		    const struct top_filter *f, const char **failed)
 {
 	uint64_t interval = watch_interval_ns(w), deadline = monotonic_ns();
 	struct stats_row *rows = NULL;
 	struct sample before, after;
 	uint32_t frames = 0;
+	size_t shown = 0;
 	bool quit = false;
-	const char *failed;
 	int err;
 
-	err = sample_take(k, NULL, 0, &before, &failed);
+	err = sample_take(k, f->names, f->name_count, &before, failed);
 	if (err)
 		return err;
 	deadline += interval;
 	while (!quit) {
 		if (wait_for(s, deadline, &quit)) {
 			if (rows)
-				draw(s, rows, before.count);
+				draw(s, rows, shown);
 			continue;
 		}
 		if (quit)
 			break;
 		deadline += interval;
-		err = sample_take(k, NULL, 0, &after, &failed);
+		err = sample_take(k, f->names, f->name_count, &after, failed);
 		if (err)
 			break;
 		free(rows);
@@ -200,7 +278,8 @@ static int top_loop(struct kcg *k, const struct screen *s, const struct watch *w
 		before = after;
 		if (err)
 			break;
-		draw(s, rows, before.count);
+		shown = keep_depth(rows, before.count, f);
+		draw(s, rows, shown);
 		if (w->count && ++frames >= w->count)
 			break;
 	}
@@ -227,11 +306,16 @@ int cmd_top(int argc, char **argv)
 		{ "count",    required_argument, NULL, 'c' },
 		{ "batch",    no_argument,       NULL, 'b' },
 		{ "sort",     required_argument, NULL, 's' },
+		{ "depth",    required_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct watch w = { .interval_s = TOP_DEFAULT_INTERVAL_S };
 	struct sigaction stop = { .sa_handler = request_stop };
+	struct sigaction winch = { .sa_handler = note_resize };
 	struct screen screen = { .live = true };
+	struct top_filter filter = { .depth = -1 };
+	const char *failed = NULL;
+	uint32_t depth;
 	struct kcg *k;
 	int opt, err;
 
@@ -249,14 +333,27 @@ int cmd_top(int argc, char **argv)
 		case 's':
 			err = parse_sort(optarg);
 			break;
+		case 'd':
+			/* A name has at most KCG_NAME_MAX / 2 + 1 levels. */
+			err = parse_u32_range(optarg, 0, KCG_NAME_MAX, &depth) ?
+			      cli_usage("top: bad --depth '%s': levels, 0..%d", optarg, KCG_NAME_MAX) : 0;
+			filter.depth = (int)depth;
+			break;
 		default:
 			return cli_bad_option(argv);
 		}
 		if (err)
 			return err;
 	}
-	if (optind < argc)
-		return cli_syntax("top: unexpected argument '%s'", argv[optind]);
+	filter.names = argv + optind;
+	filter.name_count = (size_t)(argc - optind);
+	for (size_t i = 0; i < filter.name_count; i++) {
+		err = cli_check_group_name("top", filter.names[i]);
+		if (err)
+			return err;
+	}
+	if (filter.depth == 0 && !filter.name_count)
+		return cli_usage("top: --depth 0 shows the NAMEs alone: give one");
 	/* Escapes are for a terminal: JSON or a pipe gets plain frames. */
 	if (print_is_json() || !isatty(STDOUT_FILENO))
 		screen.live = false;
@@ -268,11 +365,16 @@ int cmd_top(int argc, char **argv)
 	sigaction(SIGINT, &stop, NULL);
 	sigaction(SIGTERM, &stop, NULL);
 	stop_requested = 0;
+	resized = 0;
+	if (screen.live) {
+		sigemptyset(&winch.sa_mask);
+		sigaction(SIGWINCH, &winch, NULL);
+	}
 	screen_enter(&screen);
-	err = top_loop(k, &screen, &w);
+	err = top_loop(k, &screen, &w, &filter, &failed);
 	screen_leave(&screen);
 	if (err)
-		err = cli_error(k, err, "top");
+		err = cli_sample_error(k, err, "top", failed);
 	kcg_close(k);
 	return err;
 }

@@ -28,6 +28,13 @@ const char cli_tool_version[] = KCG_VERSION;
 
 static const struct cli_command *commands, *current;
 static size_t command_count;
+/* -s/--stats, wherever it was given. */
+static bool stats_wanted;
+
+bool cli_stats_wanted(void)
+{
+	return stats_wanted;
+}
 
 void cli_set_commands(const struct cli_command *table, size_t count)
 {
@@ -71,14 +78,15 @@ void cli_print_help(FILE *out, const struct cli_command *c)
 	fprintf(out, "%s\n", c->summary);
 	if (c->limits)
 		cli_print_limits_help(out);
-	fputs("Options -j (JSON) and -p (pretty) go before or after the command. See kcg(8).\n",
-	      out);
+	fputs("Options -j (JSON), -p (pretty) and -s (stats) go before or after the command. "
+	      "See kcg(8).\n", out);
 }
 
 /* All commands, for kcg -h and kcg help. */
 void cli_print_overview(FILE *out)
 {
-	fputs("usage: kcg [-j|--json] [-p|--pretty] [-V|--version] [-h|--help] COMMAND [ARG...]\n"
+	fputs("usage: kcg [-j|--json] [-p|--pretty] [-s|--stats] [-V|--version] [-h|--help] "
+	      "COMMAND [ARG...]\n"
 	      "Container groups of the kcg kernel module. Without a COMMAND: list.\n"
 	      "COMMANDS:\n", out);
 	for (size_t i = 0; i < command_count; i++)
@@ -198,6 +206,7 @@ enum { OPT_GLOBAL = 0x1000, OPT_COMMAND = 0x2000, OPTIONS_MAX = 64 };
 static const struct option global_options[] = {
 	{ "json",    no_argument, NULL, 'j' },
 	{ "pretty",  no_argument, NULL, 'p' },
+	{ "stats",   no_argument, NULL, 's' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help",    no_argument, NULL, 'h' },
 };
@@ -275,7 +284,7 @@ int cli_getopt(int argc, char **argv, const struct option *options, bool stop)
 	opterr = 0;
 
 	for (;;) {
-		opt = getopt_long(argc, argv, stop ? "+jpVh" : "jpVh", merged, NULL);
+		opt = getopt_long(argc, argv, stop ? "+jpsVh" : "jpsVh", merged, NULL);
 		if (opt >= OPT_COMMAND)
 			return options[opt - OPT_COMMAND].val;
 		if (opt >= OPT_GLOBAL)
@@ -286,6 +295,9 @@ int cli_getopt(int argc, char **argv, const struct option *options, bool stop)
 			break;
 		case 'p':
 			print_init(stdout, print_is_json(), true);
+			break;
+		case 's':
+			stats_wanted = true;
 			break;
 		case 'V':
 			cli_print_version();

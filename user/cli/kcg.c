@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * kcg: command-line front end to the kcg kernel module. This file is the
- * dispatcher: the command table, main, and the commands about the tool
- * itself (help, version). The commands are in cmd_*.c; what they share is
- * in common.c, which calls none of them.
+ * dispatcher only: the command table and main. The commands are in
+ * cmd_*.c (help and version in cmd_tool.c); what they share is in
+ * common.c, which calls none of them.
  */
-#include <inttypes.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,13 +22,16 @@ static const struct cli_command commands[] = {
 	  "Delete a group; --force kills its tasks first.", false },
 	{ "list", cmd_list, "[--tree]",
 	  "One line per group (the default command).", false },
-	{ "show", cmd_show, "NAME",
-	  "A group's limits, state and cgroup.", false },
+	{ "show", cmd_show, "NAME [-s|--stats]",
+	  "A group's limits, state and cgroup; with -s its counters too.", false },
+	{ "ps", cmd_ps, "NAME [--tree]",
+	  "The processes of a group; --tree adds the groups below, each under its own.", false },
 	{ "attach", cmd_attach, "NAME PID...",
 	  "Move processes, with their threads, into a group.", false },
-	{ "run", cmd_run, "NAME [--ns pid,mnt,uts,ipc,net,user|all] [--hostname H] [--uid U] "
-	  "[--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]",
-	  "Run CMD in a group, which it is in before it starts.", false },
+	{ "run", cmd_run, "NAME [--create [LIMITS] [--rm]] [--ns pid,mnt,uts,ipc,net,user|all] "
+	  "[--hostname H] [--uid U] [--gid G] [--chdir D] [--setenv K=V]... [--] CMD [ARG...]",
+	  "Run CMD in a group, which it is in before it starts; the group may be made "
+	  "for it, and removed after.", true },
 	{ "freeze", cmd_freeze, "NAME",
 	  "Freeze every task of a group and of the groups below.", false },
 	{ "thaw", cmd_thaw, "NAME",
@@ -42,7 +44,8 @@ static const struct cli_command commands[] = {
 	  "Make the groups what FILE says: create, set and (--prune) delete.", false },
 	{ "stats", cmd_stats, "[NAME...] [--interval S] [--count N]",
 	  "Counters of groups, or their rates every S seconds.", false },
-	{ "top", cmd_top, "[--interval S] [--batch] [--count N] [--sort cpu|mem|tasks|delay|name]",
+	{ "top", cmd_top, "[NAME...] [--depth N] [--interval S] [--batch] [--count N] "
+	  "[--sort cpu|mem|tasks|delay|name]",
 	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
 	{ "monitor", cmd_monitor, "[NAME...] [--type TYPE,...] [--time mono|wall|iso]",
 	  "The module's events as they happen, one line each.", false },
@@ -55,78 +58,6 @@ static const struct cli_command commands[] = {
 };
 
 #define COMMAND_COUNT (sizeof(commands) / sizeof(commands[0]))
-/* Commands without options of their own: the globals, and no argument. */
-static int no_arguments(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ NULL, 0, NULL, 0 },
-	};
-
-	if (cli_getopt(argc, argv, options, false) != -1)
-		return cli_bad_option(argv);
-	if (optind < argc)
-		return cli_syntax("%s: unexpected argument '%s'", argv[0], argv[optind]);
-	return 0;
-}
-
-int cmd_version(int argc, char **argv)
-{
-	struct kcg_version v;
-	struct kcg *k;
-	int err;
-
-	err = no_arguments(argc, argv);
-	if (err)
-		return err;
-	print_open_object(NULL);
-	print_string("tool", "kcg %s", cli_tool_version);
-	k = cli_connect();
-	if (!k) {
-		print_close_object();
-		print_end_record();
-		return 1;
-	}
-	err = kcg_version_get(k, &v);
-	if (err) {
-		print_close_object();
-		print_end_record();
-		err = cli_error(k, err, "version");
-		kcg_close(k);
-		return err;
-	}
-	print_open_object("module");
-	print_string("version", ", module %s", v.module);
-	print_u64("protocol", " (protocol %" PRIu64, v.protocol);
-	print_u64("features", ", features 0x%" PRIx64 ")", v.features);
-	print_close_object();
-	print_close_object();
-	print_end_record();
-	kcg_close(k);
-	return 0;
-}
-
-int cmd_help(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{ NULL, 0, NULL, 0 },
-	};
-	const struct cli_command *c;
-
-	if (cli_getopt(argc, argv, options, false) != -1)
-		return cli_bad_option(argv);
-	if (optind == argc) {
-		cli_print_overview(stdout);
-		return 0;
-	}
-	if (optind + 1 < argc)
-		return cli_syntax("help: unexpected argument '%s'", argv[optind + 1]);
-	c = cli_find_command(argv[optind]);
-	if (!c)
-		return cli_usage("help: unknown command '%s'; try 'kcg help'", argv[optind]);
-	cli_print_help(stdout, c);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {

@@ -5,12 +5,15 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "print.h"
 #include "stats_print.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The narrowest the name column gets in a narrow terminal. */
+#define FRAME_NAME_MIN 12
 
 enum value_kind { KIND_NS, KIND_BYTES, KIND_COUNT };
 
@@ -79,7 +82,7 @@ static void print_counters(const char *key, const char *label, const struct kcg_
 	uint64_t value;
 
 	print_open_object(key);
-	print_text(" %s", label);
+	print_text("%s", label);
 	for (size_t i = 0; i < ARRAY_SIZE(counter_fields); i++) {
 		if (counter_fields[i].counter == KCG_A_COUNTERS_RUN_DELAY_HIST) {
 			print_histogram(counter_fields[i].key, c);
@@ -109,11 +112,23 @@ void print_stats(const struct kcg_stats *s)
 	else
 		print_null("parent", NULL);
 	print_u64("timestamp_ns", NULL, kcg_stats_timestamp_ns(s));
-	print_counters("own", "own:", kcg_stats_own(s), false);
+	print_counters("own", " own:", kcg_stats_own(s), false);
 	print_text(" |");
-	print_counters("total", "total:", kcg_stats_total(s), true);
+	print_counters("total", " total:", kcg_stats_total(s), true);
 	print_close_object();
 	print_end_record();
+}
+
+void print_group_counters(const struct kcg_stats *s)
+{
+	/* The labels pad to the column where `kcg show` puts its values. */
+	print_open_object("stats");
+	print_u64("timestamp_ns", NULL, kcg_stats_timestamp_ns(s));
+	print_counters("own", "own        ", kcg_stats_own(s), false);
+	print_text("\n");
+	print_counters("total", "total      ", kcg_stats_total(s), true);
+	print_text("\n");
+	print_close_object();
 }
 
 enum column_kind { COLUMN_RATE, COLUMN_TASKS, COLUMN_MEMORY, COLUMN_P50, COLUMN_P99 };
@@ -191,13 +206,33 @@ static void print_cell(size_t i, const struct group_rates *r, bool text)
 		print_text(" %*s", columns[i].width, "-");
 }
 
-static void print_row(const struct stats_row *row, enum frame_layout layout)
+const char *frame_cut_name(const char *name, size_t width, char *buf)
 {
-	char name_fmt[16];
+	size_t len = strlen(name);
 
-	snprintf(name_fmt, sizeof(name_fmt), "%%-%ds", STATS_NAME_WIDTH);
+	if (len <= width)
+		return name;
+	/* The end of a name tells siblings apart: keep it. */
+	if (width < 4) {
+		memset(buf, '.', width);
+		buf[width] = '\0';
+		return buf;
+	}
+	memcpy(buf, "...", 3);
+	memcpy(buf + 3, name + len - (width - 3), width - 3 + 1);
+	return buf;
+}
+
+static void print_row(const struct stats_row *row, enum frame_layout layout, int name_width)
+{
+	const char *name = kcg_stats_name(row->stats);
+	char name_fmt[16], cut[KCG_NAME_MAX + 1];
+
+	snprintf(name_fmt, sizeof(name_fmt), "%%-%ds", name_width);
 	print_open_object(NULL);
-	print_string("name", name_fmt, kcg_stats_name(row->stats));
+	/* JSON gets the whole name; text what fits the column. */
+	print_string("name", NULL, name);
+	print_text_string(name_fmt, frame_cut_name(name, (size_t)name_width, cut));
 	print_u64("id", NULL, kcg_stats_id(row->stats));
 	print_u64("timestamp_ns", NULL, kcg_stats_timestamp_ns(row->stats));
 	if (row->rates.interval_ns)
@@ -208,19 +243,60 @@ static void print_row(const struct stats_row *row, enum frame_layout layout)
 	print_text("\n");
 }
 
-void print_frame(const struct stats_row *rows, size_t count, enum frame_layout layout,
-		 const char *title)
+/* The name column: the longest name, at least the default, within fit's width. */
+static int name_width(const struct stats_row *rows, size_t count, enum frame_layout layout,
+		      const struct frame_fit *fit)
 {
-	if (title)
-		print_text("%s\n", title);
-	print_text("%-*s", STATS_NAME_WIDTH, "NAME");
+	size_t width = STATS_NAME_WIDTH, others = 0;
+
+	for (size_t i = 0; i < count; i++) {
+		size_t len = strlen(kcg_stats_name(rows[i].stats));
+
+		if (len > width)
+			width = len;
+	}
+	for (size_t i = 0; i < column_count(layout); i++)
+		others += 1 + (size_t)columns[i].width;
+	if (fit && fit->columns) {
+		size_t room = fit->columns > others ? fit->columns - others : 0;
+
+		/* A terminal too narrow for the figures still gets some of each name. */
+		if (room < FRAME_NAME_MIN)
+			room = FRAME_NAME_MIN;
+		if (width > room)
+			width = room;
+	}
+	return (int)width;
+}
+
+void print_frame(const struct stats_row *rows, size_t count, enum frame_layout layout,
+		 const char *title, const struct frame_fit *fit)
+{
+	int width = name_width(rows, count, layout, fit);
+	size_t shown = count, lines = fit && !print_is_json() ? fit->lines : 0;
+	size_t head = title ? 2 : 1;
+
+	if (title) {
+		/* Cut, not wrapped: a wrapped title would take a row's line. */
+		if (fit && fit->columns && strlen(title) > fit->columns)
+			print_text("%.*s\n", (int)fit->columns, title);
+		else
+			print_text("%s\n", title);
+	}
+	/* Rows that do not fit: as many as fit, less one for the line that says so. */
+	if (lines && head + count > lines)
+		shown = lines > head + 1 ? lines - head - 1 : 0;
+	print_text("%-*s", width, "NAME");
 	for (size_t i = 0; i < column_count(layout); i++)
 		print_text(" %*s", columns[i].width, columns[i].header);
 	print_text("\n");
 	print_open_array(NULL);
-	for (size_t i = 0; i < count; i++)
-		print_row(&rows[i], layout);
+	for (size_t i = 0; i < shown; i++)
+		print_row(&rows[i], layout, width);
 	print_close_array();
+	if (shown < count)
+		print_text("(%zu more group%s below; the terminal is %zu lines high)\n",
+			   count - shown, count - shown == 1 ? "" : "s", lines);
 	print_finish();
 }
 
