@@ -8,7 +8,7 @@
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor version help)
+commands=(create set delete list show attach run freeze thaw kill adopt stats top monitor trace version help)
 
 kcg() { "$KCG" "$@"; }
 to_full() { "$KCG" "$@" > /dev/full; }
@@ -140,6 +140,7 @@ t_eq "completion: a command's options, and the global ones" "$(complete_words li
 	"--help --json --pretty --tree -h -j -p"
 t_eq "completion: group names from kcg list" "$(complete_words show w)" "web web/api"
 t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"
+t_eq "completion: trace NAME takes a mode" "$(complete_words trace web '')" "offcpu runqlat syscalls"
 t_eq "completion: --parent takes a group" "$(complete_words create --parent d)" db
 t_eq "completion: limit options of create" "$(complete_words create x --memory-)" \
 	"--memory-high --memory-low --memory-max"

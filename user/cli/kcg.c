@@ -44,6 +44,9 @@ static const struct cli_command commands[] = {
 	  "Live view of the groups by CPU, memory, tasks or run delay.", false },
 	{ "monitor", cmd_monitor, "[NAME...] [--type TYPE,...] [--time mono|wall|iso]",
 	  "The module's events as they happen, one line each.", false },
+	{ "trace", cmd_trace, "NAME runqlat|offcpu|syscalls [--duration S] [--interval S] "
+	  "[--per-task] [--min-us N] [--top N]",
+	  "BPF tracing of a group's subtree: run-queue waits, off-CPU stacks or syscalls.", false },
 	{ "version", cmd_version, "",
 	  "Versions of the tool and of the module, with its protocol and features.", false },
 	{ "help", cmd_help, "[COMMAND]",
