@@ -125,7 +125,8 @@ $(B)/bin/kcg: $(CLI_OBJS) $(TRACE_OBJS) $(CLI_LIB)
 # them against the running kernel's BTF at load.
 CLANG	?= clang
 BPFTOOL	?= bpftool
-BPF_LIBS := $(shell pkg-config --libs libbpf 2>/dev/null || echo -lbpf)
+# libdw (elfutils) names the user frames of offcpu's stacks.
+BPF_LIBS := $(shell pkg-config --libs libbpf libdw 2>/dev/null || echo -lbpf -ldw -lelf)
 TRACE_BPF := $(wildcard user/trace/*.bpf.c)
 TRACE_SKELS := $(TRACE_BPF:user/trace/%.bpf.c=$(B)/trace/%.skel.h)
 

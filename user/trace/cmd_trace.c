@@ -160,13 +160,13 @@ void trace_print_hist(const char *key, const uint64_t slots[TRACE_BUCKETS], cons
 				snprintf(label, sizeof(label), "%llu -> ...", 1ULL << i);
 			else
 				snprintf(label, sizeof(label), "%llu -> %llu", 1ULL << i, (2ULL << i) - 1);
-			print_text("\n%s%20s us : ", indent, label);
+			print_text("\n%s%16s us : ", indent, label);
 		}
 		print_u64(NULL, shown ? "%-10" PRIu64 : NULL, slots[i]);
 		if (shown) {
-			int bar = max ? (int)(slots[i] * 40 / max) : 0;
+			int bar = max ? (int)(slots[i] * 30 / max) : 0;
 
-			print_text("|%-40.*s|", bar, "****************************************");
+			print_text("|%-30.*s|", bar, "******************************");
 		}
 	}
 	print_close_array();

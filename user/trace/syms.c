@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Symbols for kcg trace offcpu: see syms.h. */
+#include <elfutils/libdwfl.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -109,7 +110,27 @@ struct umap {
 struct umaps {
 	struct umap *maps;
 	size_t n;
+	Dwfl *dwfl;	/* the process's ELF files, as elfutils reads them */
 };
+
+static const Dwfl_Callbacks dwfl_callbacks = {
+	.find_elf = dwfl_linux_proc_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+};
+
+/* Symbol tables of pid's mapped files (.symtab, else .dynsym); NULL if none. */
+static Dwfl *dwfl_of(pid_t pid)
+{
+	Dwfl *dwfl = dwfl_begin(&dwfl_callbacks);
+
+	if (!dwfl)
+		return NULL;
+	if (dwfl_linux_proc_report(dwfl, pid) || dwfl_report_end(dwfl, NULL, NULL)) {
+		dwfl_end(dwfl);
+		return NULL;
+	}
+	return dwfl;
+}
 
 struct umaps *umaps_load(pid_t pid)
 {
@@ -145,6 +166,7 @@ struct umaps *umaps_load(pid_t pid)
 		m->n++;
 	}
 	fclose(f);
+	m->dwfl = dwfl_of(pid);
 	return m;
 }
 
@@ -155,6 +177,8 @@ void umaps_free(struct umaps *m)
 	for (size_t i = 0; i < m->n; i++)
 		free(m->maps[i].path);
 	free(m->maps);
+	if (m->dwfl)
+		dwfl_end(m->dwfl);
 	free(m);
 }
 
@@ -164,7 +188,18 @@ void umaps_name(const struct umaps *m, uint64_t addr, char *buf, size_t len)
 		const struct umap *u = &m->maps[i];
 
 		if (addr >= u->start && addr < u->end) {
-			snprintf(buf, len, "%s+0x%" PRIx64, u->path, addr - u->start + u->offset);
+			Dwfl_Module *mod = m->dwfl ? dwfl_addrmodule(m->dwfl, addr) : NULL;
+			const char *sym = NULL;
+			GElf_Off off = 0;
+			GElf_Sym elf_sym;
+
+			if (mod)
+				sym = dwfl_module_addrinfo(mod, addr, &off, &elf_sym, NULL, NULL, NULL);
+			if (sym)
+				snprintf(buf, len, "%s+0x%" PRIx64 " (%s+0x%" PRIx64 ")", sym, (uint64_t)off,
+					 u->path, addr - u->start + u->offset);
+			else
+				snprintf(buf, len, "%s+0x%" PRIx64, u->path, addr - u->start + u->offset);
 			return;
 		}
 	}

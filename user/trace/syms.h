@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Symbols for kcg trace offcpu's stacks: the kernel's from /proc/kallsyms,
- * user addresses as "path+0xOFFSET" from the process's /proc/PID/maps (the
- * file offset, which addr2line or eu-addr2line resolves offline).
+ * Symbols for kcg trace offcpu's stacks: the kernel's from /proc/kallsyms;
+ * user addresses as "symbol+0xOFF (path+0xFILEOFF)", the symbol from the
+ * mapped file's symbol table through elfutils' libdwfl and the file offset
+ * from the process's /proc/PID/maps (for addr2line offline), or the file
+ * offset alone where the file has no symbol for it.
  */
 #ifndef KCG_TRACE_SYMS_H
 #define KCG_TRACE_SYMS_H

@@ -109,6 +109,7 @@ t_eq "runqlat --interval 1 --duration 3: 3 frames, only the last final" \
 out=$(kcg trace t32/busy runqlat --duration 1)
 t_match "runqlat text: a summary and bars" "$out" '^t32/busy runqlat, .*waits.*p50'
 t_match "runqlat text: the buckets in us" "$out" '[0-9]+ -> [0-9]+ us : [0-9]+ +\|\*+ *\|'
+sed 's/^/# /' <<<"$out"
 
 for p in "${bg_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
 bg_pids=()
@@ -132,6 +133,20 @@ t_eq "syscalls: each returned and has a latency" \
 	"$(jq '.syscalls[] | select(.name == "getppid") | .returns == .count and .total_ns > 0' "$tmp/sys.json")" true
 t_eq "syscalls: the calls sum the syscalls" "$(jq '.calls == ([.syscalls[].count] | add)' "$tmp/sys.json")" true
 wait_until 30 detached
+# text: shown for the record (kcg(8) has this as its example).
+kcg trace t32/sys syscalls > "$tmp/sys.txt" &
+trace=$!
+wait_until 60 attached
+kcg run t32/sys -- python3 -c "
+import os
+for _ in range($n):
+    os.getppid()
+"
+kill -INT $trace
+wait $trace
+t_match "syscalls text: a line per syscall" "$(cat "$tmp/sys.txt")" "^getppid +$n +0 "
+head -8 "$tmp/sys.txt" | sed 's/^/# /'
+wait_until 30 detached
 
 # offcpu: a task that sleeps leaves the CPU in nanosleep.
 kcg -j trace t32/off offcpu --min-us 1000 --top 0 > "$tmp/off.json" &
@@ -150,6 +165,19 @@ t_eq "offcpu: the sleeps' kernel stack is symbolized (nanosleep)" \
 	"$tmp/off.json")" true
 t_eq "offcpu: --min-us 1000 leaves out shorter stretches" \
 	"$(jq '[.entries[] | select(.total_ns < .count * 1000000)] | length' "$tmp/off.json")" 0
+wait_until 30 detached
+kcg trace t32/off offcpu --min-us 1000 --top 1 > "$tmp/off.txt" &
+trace=$!
+wait_until 60 attached
+kcg run t32/off -- python3 -c "
+import time
+for _ in range(20):
+    time.sleep(0.02)
+"
+kill -INT $trace
+wait $trace
+t_match "offcpu text: kernel frames" "$(cat "$tmp/off.txt")" '^ +k [a-z_]+\+0x[0-9a-f]+$'
+sed 's/^/# /' "$tmp/off.txt"
 wait_until 30 detached
 
 # Permissions: the owner sees its group but may not load BPF programs; a
