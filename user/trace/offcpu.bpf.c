@@ -26,8 +26,9 @@ struct off {
 	struct trace_offcpu_key key;
 };
 
+/* Per thread off the CPU; LRU: a thread that exits off the CPU never comes back. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, TRACE_MAX_TASKS);
 	__type(key, __u32);
 	__type(value, struct off);

@@ -18,9 +18,9 @@ struct start {
 	__u64 nr;
 };
 
-/* Per thread: the syscall in progress. */
+/* Per thread: the syscall in progress (LRU: exit and execve do not return). */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, TRACE_MAX_TASKS);
 	__type(key, __u32);
 	__type(value, struct start);
