@@ -166,17 +166,25 @@ t_eq "offcpu: the sleeps' kernel stack is symbolized (nanosleep)" \
 t_eq "offcpu: --min-us 1000 leaves out shorter stretches" \
 	"$(jq '[.entries[] | select(.total_ns < .count * 1000000)] | length' "$tmp/off.json")" 0
 wait_until 30 detached
+# The sleeper still runs when the frame is printed, so its user frames get
+# names (from its mappings then).
 kcg trace t32/off offcpu --min-us 1000 --top 1 > "$tmp/off.txt" &
 trace=$!
 wait_until 60 attached
 kcg run t32/off -- python3 -c "
 import time
-for _ in range(20):
+for _ in range(1000):
     time.sleep(0.02)
-"
+" &
+sleeper=$!
+bg_pids+=("$sleeper")
+sleep 2
 kill -INT $trace
 wait $trace
+kill -9 $sleeper 2>/dev/null
 t_match "offcpu text: kernel frames" "$(cat "$tmp/off.txt")" '^ +k [a-z_]+\+0x[0-9a-f]+$'
+t_match "offcpu text: the user frame in libc named through libdw" "$(cat "$tmp/off.txt")" \
+	'^ +u [A-Za-z_][^ ]*\+0x[0-9a-f]+ \(/.*libc\.so[^ ]*\+0x[0-9a-f]+\)$'
 sed 's/^/# /' "$tmp/off.txt"
 wait_until 30 detached
 
