@@ -43,6 +43,8 @@ static void *offcpu_start(const struct trace_target *target, const struct trace_
 		trace_fail("offcpu", ENOMEM);
 		return NULL;
 	}
+	/* Before the programs run: reading kallsyms takes a while, which no frame should hide. */
+	o->ksyms = ksyms_load();
 	o->skel = trace_offcpu__open();
 	if (!o->skel) {
 		trace_fail("opening the offcpu program", errno);
@@ -61,10 +63,10 @@ static void *offcpu_start(const struct trace_target *target, const struct trace_
 		trace_fail("attaching the offcpu program", err);
 		goto fail;
 	}
-	o->ksyms = ksyms_load();
 	return o;
 fail:
 	trace_offcpu__destroy(o->skel);
+	ksyms_free(o->ksyms);
 	free(o);
 	return NULL;
 }
