@@ -66,6 +66,9 @@ LIB_SRCS := $(wildcard user/lib/*.c)
 CLI_SRCS := $(wildcard user/cli/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(B)/obj/%.o)
+# kcg trace (user/trace): BPF programs built into the CLI as skeletons.
+TRACE_SRCS := $(filter-out %.bpf.c,$(wildcard user/trace/*.c))
+TRACE_OBJS := $(TRACE_SRCS:%.c=$(B)/obj/%.o)
 
 # What DKMS (and kcg-dkms) needs to build the module: Kbuild and its inputs.
 DKMS_FILES := Kbuild VERSION dkms.conf $(wildcard kmod/*.c kmod/*.h) include/uapi/linux/kcg.h
@@ -75,7 +78,7 @@ COMPLETION := deploy/bash-completion/kcg
 UNITS	:= $(wildcard deploy/*.service deploy/*.socket deploy/*.timer deploy/*.path)
 
 .PHONY: all module tools bench-tools test-tools fuzz-tools stress-tools modules install install-tools \
-	install-module install-dkms uninstall uninstall-tools uninstall-module deb clean check \
+	install-module install-dkms trace-skels uninstall uninstall-tools uninstall-module deb clean check \
 	unit demo bench fuzz stress vm-prep vm-shell dkms-install checkpatch check-debug debug-kernel
 
 all: module tools
@@ -115,9 +118,45 @@ CLI_LIB := $(B)/lib/libkcg.a
 CLI_LIBS := $(B)/lib/libkcg.a $(NL_LIBS)
 endif
 
-$(B)/bin/kcg: $(CLI_OBJS) $(CLI_LIB)
+$(B)/bin/kcg: $(CLI_OBJS) $(TRACE_OBJS) $(CLI_LIB)
 	@mkdir -p $(dir $@)
-	$(LINK) -o $@ $(CLI_OBJS) $(CLI_LIBS) $(MHD_LIBS)
+	$(LINK) -o $@ $(CLI_OBJS) $(TRACE_OBJS) $(CLI_LIBS) $(MHD_LIBS) $(BPF_LIBS)
+
+# kcg trace's BPF programs: CO-RE objects compiled against a vmlinux.h made
+# from some kernel's BTF (scripts/vmlinux-btf says which; VMLINUX_BTF picks
+# one), then turned into skeletons that the CLI embeds. libbpf relocates
+# them against the running kernel's BTF at load.
+CLANG	?= clang
+BPFTOOL	?= bpftool
+# libdw (elfutils) names the user frames of offcpu's stacks.
+BPF_LIBS := $(shell pkg-config --libs libbpf libdw 2>/dev/null || echo -lbpf -ldw -lelf)
+TRACE_BPF := $(wildcard user/trace/*.bpf.c)
+TRACE_SKELS := $(TRACE_BPF:user/trace/%.bpf.c=$(B)/trace/%.skel.h)
+
+trace-skels: $(TRACE_SKELS) $(B)/trace/syscall_names.h
+
+$(B)/trace/vmlinux.h: scripts/vmlinux-btf
+	@mkdir -p $(dir $@)
+	scripts/vmlinux-btf $(B)/trace/vmlinux.btf
+	$(BPFTOOL) btf dump file $(B)/trace/vmlinux.btf format c > $@.tmp && mv $@.tmp $@
+
+$(B)/trace/%.bpf.o: user/trace/%.bpf.c user/trace/trace.h user/trace/group.bpf.h $(B)/trace/vmlinux.h
+	$(CLANG) -target bpf -g -O2 -D__TARGET_ARCH_x86 -Wall -Werror -I$(B)/trace -Iuser/trace -c -o $@ $<
+
+$(B)/trace/%.skel.h: $(B)/trace/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name trace_$* > $@.tmp && mv $@.tmp $@
+
+# Syscall names by number, from the libc headers' asm/unistd_64.h.
+$(B)/trace/syscall_names.h:
+	@mkdir -p $(dir $@)
+	echo '#include <asm/unistd_64.h>' | $(CC) -E -dM -x c - | \
+		awk '$$2 ~ /^__NR_/ && $$3 ~ /^[0-9]+$$/ { sub(/^__NR_/, "", $$2); \
+			printf "\t[%d] = \"%s\",\n", $$3, $$2 }' > $@.tmp && mv $@.tmp $@
+
+$(TRACE_OBJS): $(B)/obj/%.o: %.c $(TRACE_SKELS) $(B)/trace/syscall_names.h user/trace/trace.h \
+		user/trace/trace_cli.h $(wildcard user/cli/*.h user/include/*.h)
+	@mkdir -p $(dir $@)
+	$(COMPILE) -Iuser/lib -Iuser/cli -Iuser/trace -I$(B)/trace -c -o $@ $<
 
 # The host half of the benchmarks (the BPF half is built in the VM).
 BENCH_SRCS := $(addprefix tests/bench/,kcgbench.c bench.c groups.c stats.c pingpong.c events.c)
@@ -297,5 +336,5 @@ checkpatch:
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
-	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb $(B)/stress \
+	rm -rf $(B)/obj $(B)/lib $(B)/bin $(B)/trace $(B)/ko $(B)/vm $(B)/unit $(B)/test $(B)/fuzz $(B)/deb $(B)/stress \
 		$(B)/package-check

@@ -8,7 +8,7 @@
 KCG=$1
 top=$(cd "$(dirname "$0")/../.." && pwd)
 version=$(cat "$top/VERSION")
-commands=(create set delete list show ps attach run freeze thaw kill adopt apply stats top monitor export version help)
+commands=(create set delete list show ps attach run freeze thaw kill adopt apply stats top monitor export trace version help)
 
 kcg() { "$KCG" "$@"; }
 to_full() { "$KCG" "$@" > /dev/full; }
@@ -200,6 +200,7 @@ t_eq "completion: a flag named in the summary takes no value (delete --force NAM
 t_eq "completion: ps NAME, and its --tree" "$(complete_words ps w)/$(complete_words ps web --t)" \
 	"web web/api/--tree"
 t_eq "completion: group names for NAME..." "$(complete_words stats web '')" "db web web/api"
+t_eq "completion: trace NAME takes a mode" "$(complete_words trace web '')" "offcpu runqlat syscalls"
 t_eq "completion: --parent takes a group" "$(complete_words create --parent d)" db
 t_eq "completion: limit options of create" "$(complete_words create x --memory-)" \
 	"--memory-high --memory-low --memory-max --memory-min --memory-swap-max"

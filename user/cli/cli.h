@@ -131,5 +131,7 @@ int cmd_top(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 /* cmd_export.c */
 int cmd_export(int argc, char **argv);
+/* user/trace/cmd_trace.c */
+int cmd_trace(int argc, char **argv);
 
 #endif /* KCG_CLI_H */

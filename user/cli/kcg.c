@@ -51,6 +51,9 @@ static const struct cli_command commands[] = {
 	  "The module's events as they happen, one line each.", false },
 	{ "export", cmd_export, "[--listen ADDR:PORT | --textfile FILE [--interval S]]",
 	  "Prometheus metrics of the groups: served on /metrics, or written to FILE.", false },
+	{ "trace", cmd_trace, "NAME runqlat|offcpu|syscalls [--duration S] [--interval S] "
+	  "[--per-task] [--min-us N] [--top N]",
+	  "BPF tracing of a group's subtree: run-queue waits, off-CPU stacks or syscalls.", false },
 	{ "version", cmd_version, "",
 	  "Versions of the tool and of the module, with its protocol and features.", false },
 	{ "help", cmd_help, "[COMMAND]",
