@@ -5,7 +5,7 @@
 # loop of known length, offcpu against sleeps, and the permission rules.
 . "$(dirname "$0")/../lib/tap.sh"
 
-groups="t32/busy t32/idle t32/sys t32/off t32/own t32"
+groups="t35/busy t35/idle t35/sys t35/off t35/own t35"
 bg_pids=()
 tmp=
 
@@ -33,26 +33,26 @@ median() { jq -r '. as $h | ($h | add) as $n | [foreach $h[] as $c (0; . + $c)] 
 	map(. * 2 >= $n) | index(true)' <<<"$1"; }
 hist() { kcg -j stats "$1" | jq -c --arg n "$1" '.[] | select(.name == $n) | .total.run_delay_hist'; }
 
-t_run "setup: groups" eval "kcg create t32 && for g in busy idle sys off; do kcg create t32/\$g || exit 1; done &&
-	kcg create t32/own --owner 1000"
+t_run "setup: groups" eval "kcg create t35 && for g in busy idle sys off; do kcg create t35/\$g || exit 1; done &&
+	kcg create t35/own --owner 1000"
 
 # Two hogs pinned to one CPU wait for each other at every tick; a third,
 # outside every group, competes with them on the same CPU.
-kcg run t32/busy -- taskset -c 0 sh -c "sh -c '$hog' & sh -c '$hog'" &
+kcg run t35/busy -- taskset -c 0 sh -c "sh -c '$hog' & sh -c '$hog'" &
 bg_pids+=($!)
 taskset -c 0 sh -c "$hog" &
 outside=$!
 bg_pids+=("$outside")
-wait_until 10 eval "[ \$(wc -l < $CG/kcg/t32/busy/cgroup.procs) -ge 3 ]"
+wait_until 10 eval "[ \$(wc -l < $CG/kcg/t35/busy/cgroup.procs) -ge 3 ]"
 
 # --duration, JSON: one object with the module's 24 buckets.
-out=$(kcg -j trace t32/busy runqlat --duration 3 --per-task)
+out=$(kcg -j trace t35/busy runqlat --duration 3 --per-task)
 t_eq "runqlat --duration 3 -j: 24 buckets" "$(jq '.hist | length' <<<"$out")" 24
 t_match "runqlat: the busy group waited" "$(jq '.count' <<<"$out")" '^[1-9][0-9]*$'
 t_eq "runqlat: count is the sum of the buckets" "$(jq '.count == (.hist | add)' <<<"$out")" true
 t_eq "runqlat: the frame is the final one, of about 3 s" \
 	"$(jq '.final and .interval_ns >= 3000000000 and .interval_ns < 4000000000' <<<"$out")" true
-procs=$(cat "$CG/kcg/t32/busy/cgroup.procs")
+procs=$(cat "$CG/kcg/t35/busy/cgroup.procs")
 t_eq "runqlat --per-task: every task shown is in the group" \
 	"$(jq -r '.tasks[].pid' <<<"$out" | grep -vxF "$procs" | head -1)" ""
 t_eq "runqlat --per-task: the hog outside is not shown" \
@@ -62,22 +62,22 @@ t_eq "runqlat --per-task: the tasks add up to the group (5%)" \
 	"$(jq '([.tasks[].count] | add) as $t | $t >= .count and $t <= .count * 1.05 + 2' <<<"$out")" true
 
 # A group with nothing in it sees none of the waits around it.
-out=$(kcg -j trace t32/idle runqlat --duration 1)
+out=$(kcg -j trace t35/idle runqlat --duration 1)
 t_eq "runqlat of an empty group while others wait: 0 waits" "$(jq .count <<<"$out")" 0
 
 # Accuracy against the module over one window. The group is frozen while
 # the program loads and while the module's histogram is read, so both
 # count the same waits: those between thaw and freeze, with the trace
 # attached all along. Ctrl-C (SIGINT) ends it and prints the frame.
-kcg freeze t32/busy && wait_until 10 frozen t32/busy
-kcg -j trace t32 runqlat > "$tmp/acc.json" 2> "$tmp/acc.err" &
+kcg freeze t35/busy && wait_until 10 frozen t35/busy
+kcg -j trace t35 runqlat > "$tmp/acc.json" 2> "$tmp/acc.err" &
 trace=$!
 wait_until 60 attached
-before=$(hist t32/busy)
-kcg thaw t32/busy
+before=$(hist t35/busy)
+kcg thaw t35/busy
 sleep 3
-kcg freeze t32/busy && wait_until 10 frozen t32/busy
-after=$(hist t32/busy)
+kcg freeze t35/busy && wait_until 10 frozen t35/busy
+after=$(hist t35/busy)
 kill -INT $trace
 wait $trace
 t_eq "runqlat: Ctrl-C prints the frame and exits 0" "$?:$(jq -r .final "$tmp/acc.json" 2>&1)" "0:true"
@@ -99,15 +99,15 @@ if [[ $mm =~ ^[0-9]+$ && $mb =~ ^[0-9]+$ ]] && [ $(( mm - mb )) -le 1 ] && [ $((
 else
 	not_ok "runqlat: median bucket equal or adjacent to the module's" "trace '$mb', module '$mm'"
 fi
-kcg thaw t32/busy
+kcg thaw t35/busy
 wait_until 30 detached
 
 # --interval: periodic frames, the last one final.
-out=$(kcg -j trace t32/busy runqlat --interval 1 --duration 3)
+out=$(kcg -j trace t35/busy runqlat --interval 1 --duration 3)
 t_eq "runqlat --interval 1 --duration 3: 3 frames, only the last final" \
 	"$(jq -s -c 'map(.final)' <<<"$out")" "[false,false,true]"
-out=$(kcg trace t32/busy runqlat --duration 1)
-t_match "runqlat text: a summary and bars" "$out" '^t32/busy runqlat, .*waits.*p50'
+out=$(kcg trace t35/busy runqlat --duration 1)
+t_match "runqlat text: a summary and bars" "$out" '^t35/busy runqlat, .*waits.*p50'
 t_match "runqlat text: the buckets in us" "$out" '[0-9]+ -> [0-9]+ us : [0-9]+ +\|\*+ *\|'
 sed 's/^/# /' <<<"$out"
 
@@ -117,10 +117,10 @@ wait 2>/dev/null
 
 # syscalls: a loop of a syscall nothing else in the group makes.
 n=3000
-kcg -j trace t32/sys syscalls > "$tmp/sys.json" &
+kcg -j trace t35/sys syscalls > "$tmp/sys.json" &
 trace=$!
 wait_until 60 attached
-kcg run t32/sys -- python3 -c "
+kcg run t35/sys -- python3 -c "
 import os
 for _ in range($n):
     os.getppid()
@@ -134,10 +134,10 @@ t_eq "syscalls: each returned and has a latency" \
 t_eq "syscalls: the calls sum the syscalls" "$(jq '.calls == ([.syscalls[].count] | add)' "$tmp/sys.json")" true
 wait_until 30 detached
 # text: shown for the record (kcg(8) has this as its example).
-kcg trace t32/sys syscalls > "$tmp/sys.txt" &
+kcg trace t35/sys syscalls > "$tmp/sys.txt" &
 trace=$!
 wait_until 60 attached
-kcg run t32/sys -- python3 -c "
+kcg run t35/sys -- python3 -c "
 import os
 for _ in range($n):
     os.getppid()
@@ -149,10 +149,10 @@ head -8 "$tmp/sys.txt" | sed 's/^/# /'
 wait_until 30 detached
 
 # offcpu: a task that sleeps leaves the CPU in nanosleep.
-kcg -j trace t32/off offcpu --min-us 1000 --top 0 > "$tmp/off.json" &
+kcg -j trace t35/off offcpu --min-us 1000 --top 0 > "$tmp/off.json" &
 trace=$!
 wait_until 60 attached
-kcg run t32/off -- python3 -c "
+kcg run t35/off -- python3 -c "
 import time
 for _ in range(20):
     time.sleep(0.02)
@@ -168,10 +168,10 @@ t_eq "offcpu: --min-us 1000 leaves out shorter stretches" \
 wait_until 30 detached
 # The sleeper still runs when the frame is printed, so its user frames get
 # names (from its mappings then).
-kcg trace t32/off offcpu --min-us 1000 --top 1 > "$tmp/off.txt" &
+kcg trace t35/off offcpu --min-us 1000 --top 1 > "$tmp/off.txt" &
 trace=$!
 wait_until 60 attached
-kcg run t32/off -- python3 -c "
+kcg run t35/off -- python3 -c "
 import time
 for _ in range(1000):
     time.sleep(0.02)
@@ -191,10 +191,10 @@ wait_until 30 detached
 # Permissions: the owner sees its group but may not load BPF programs; a
 # stranger does not even see it, as for any other operation.
 t_err "trace without CAP_BPF and CAP_PERFMON: a clear error" 1 'needs CAP_BPF and CAP_PERFMON' \
-	as 1000 kcg trace t32/own runqlat --duration 1
-t_err "trace of a group the caller cannot see: refused like any op" 1 'trace t32/busy: no such group' \
-	as 2000 kcg trace t32/busy runqlat --duration 1
-t_err "trace: unknown mode" 2 "unknown mode 'bogus'" kcg trace t32 bogus
-t_err "trace: --per-task only for runqlat" 2 'per-task is for runqlat' kcg trace t32 syscalls --per-task
+	as 1000 kcg trace t35/own runqlat --duration 1
+t_err "trace of a group the caller cannot see: refused like any op" 1 'trace t35/busy: no such group' \
+	as 2000 kcg trace t35/busy runqlat --duration 1
+t_err "trace: unknown mode" 2 "unknown mode 'bogus'" kcg trace t35 bogus
+t_err "trace: --per-task only for runqlat" 2 'per-task is for runqlat' kcg trace t35 syscalls --per-task
 
 tap_done

@@ -8,18 +8,18 @@
 
 port=19477
 prom_port=19090
-d=$(mktemp -d /tmp/t32.XXXXXX)
+d=$(mktemp -d /tmp/t34.XXXXXX)
 chmod 755 "$d"
 pids=()
 
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null; done
-	for g in t32/busy/x t32/busy t32/late t32 t32-root; do kcg delete --force "$g" 2>/dev/null; done
+	for g in t34/busy/x t34/busy t34/late t34 t34-root; do kcg delete --force "$g" 2>/dev/null; done
 	rm -rf "$d"
 }
 trap cleanup EXIT
-for g in t32/busy t32/late t32 t32-root; do kcg delete --force "$g" 2>/dev/null; done
+for g in t34/busy t34/late t34 t34-root; do kcg delete --force "$g" 2>/dev/null; done
 
 hog='while :; do :; done'
 scrape() { curl -sf --max-time 20 "http://127.0.0.1:${2:-$port}/metrics" > "$1"; }
@@ -29,9 +29,9 @@ sample() { awk -v m="$2" -v g="group=\"$3\"" 'index($0, m "{" g ",") == 1 { prin
 close() { awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b; if (d < 0) d = -d;
 	exit !(b > 0 && d * 100 <= p * b) }'; }
 
-t_run "setup: t32 owned by 1000, t32/busy below, t32-root with no owner" eval \
-	"kcg create t32 --owner 1000 --memory-max 256M --pids-max 100 && kcg create t32/busy &&
-	 kcg create t32-root"
+t_run "setup: t34 owned by 1000, t34/busy below, t34-root with no owner" eval \
+	"kcg create t34 --owner 1000 --memory-max 256M --pids-max 100 && kcg create t34/busy &&
+	 kcg create t34-root"
 
 # --- HTTP --------------------------------------------------------------------
 kcg export --listen 127.0.0.1:$port 2> "$d/export.err" &
@@ -52,31 +52,31 @@ t_match "Content-Type is the text format 0.0.4" \
 t_eq "a path other than /metrics is 404" \
 	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/nope")" 404
 t_eq "POST is 405" "$(curl -s -o /dev/null -w '%{http_code}' -d x "http://127.0.0.1:$port/metrics")" 405
-id=$(kcg_field t32/busy .id)
-t_match "t32/busy with labels group, id, owner" "$(cat "$d/m1")" \
-	"^kcg_cpu_usage_seconds_total\\{group=\"t32/busy\",id=\"$id\",owner=\"1000\"\\} [0-9.]+$"
+id=$(kcg_field t34/busy .id)
+t_match "t34/busy with labels group, id, owner" "$(cat "$d/m1")" \
+	"^kcg_cpu_usage_seconds_total\\{group=\"t34/busy\",id=\"$id\",owner=\"1000\"\\} [0-9.]+$"
 t_match "a group with no owner: owner empty" "$(cat "$d/m1")" \
-	'^kcg_tasks\{group="t32-root",id="[0-9]+",owner=""\} 0$'
-t_eq "limits as gauges: memory.max in bytes" "$(sample "$d/m1" kcg_limit_memory_max_bytes t32)" 268435456
-t_eq "limits as gauges: pids.max" "$(sample "$d/m1" kcg_limit_pids_max t32)" 100
-t_eq "an unset limit is +Inf" "$(sample "$d/m1" kcg_limit_memory_max_bytes t32-root)" +Inf
+	'^kcg_tasks\{group="t34-root",id="[0-9]+",owner=""\} 0$'
+t_eq "limits as gauges: memory.max in bytes" "$(sample "$d/m1" kcg_limit_memory_max_bytes t34)" 268435456
+t_eq "limits as gauges: pids.max" "$(sample "$d/m1" kcg_limit_pids_max t34)" 100
+t_eq "an unset limit is +Inf" "$(sample "$d/m1" kcg_limit_memory_max_bytes t34-root)" +Inf
 t_eq "the histogram ends in +Inf" \
-	"$(grep -c '^kcg_run_delay_wait_seconds_bucket{group="t32/busy",.*le="+Inf"}' "$d/m1")" 1
+	"$(grep -c '^kcg_run_delay_wait_seconds_bucket{group="t34/busy",.*le="+Inf"}' "$d/m1")" 1
 t_eq "kcg_groups: as many as kcg list shows" "$(grep '^kcg_groups ' "$d/m1" | cut -d' ' -f2)" \
 	"$(kcg -j list | jq length)"
 
 # Nothing cached: each scrape is a new dump.
-kcg run t32/busy -- timeout 2 sh -c "$hog"
+kcg run t34/busy -- timeout 2 sh -c "$hog"
 scrape "$d/m2"
-a=$(sample "$d/m1" kcg_cpu_usage_seconds_total t32/busy)
-b=$(sample "$d/m2" kcg_cpu_usage_seconds_total t32/busy)
+a=$(sample "$d/m1" kcg_cpu_usage_seconds_total t34/busy)
+b=$(sample "$d/m2" kcg_cpu_usage_seconds_total t34/busy)
 t_run "a scrape after 2 s of CPU shows more CPU seconds ($a -> $b)" awk -v a="$a" -v b="$b" 'BEGIN { exit !(b > a + 0.5) }'
-kcg create t32/late
+kcg create t34/late
 scrape "$d/m3"
-t_match "a group created after the start is in the next scrape" "$(cat "$d/m3")" '^kcg_tasks\{group="t32/late",'
-kcg delete t32/late
+t_match "a group created after the start is in the next scrape" "$(cat "$d/m3")" '^kcg_tasks\{group="t34/late",'
+kcg delete t34/late
 scrape "$d/m4"
-t_eq "a deleted group is gone from the next scrape" "$(grep -c 'group="t32/late"' "$d/m4")" 0
+t_eq "a deleted group is gone from the next scrape" "$(grep -c 'group="t34/late"' "$d/m4")" 0
 
 # --- Prometheus ----------------------------------------------------------------
 cat > "$d/prometheus.yml" <<EOF
@@ -105,21 +105,21 @@ up() { [ "$(query 'up{job="kcg"}')" = 1 ]; }
 t_run "prometheus scrapes the exporter: up == 1" wait_until 60 up
 # A busy group, then still: its CPU seconds stop moving, so the stored
 # sample must come to what kcg stats says.
-kcg run t32/busy -- timeout 3 sh -c "$hog"
-want=$(kcg -j stats t32/busy | jq -r '.[] | select(.name == "t32/busy") | .total.cpu_ns / 1e9')
+kcg run t34/busy -- timeout 3 sh -c "$hog"
+want=$(kcg -j stats t34/busy | jq -r '.[] | select(.name == "t34/busy") | .total.cpu_ns / 1e9')
 got=
 for _ in $(seq 60); do
-	got=$(query 'kcg_cpu_usage_seconds_total{group="t32/busy"}')
+	got=$(query 'kcg_cpu_usage_seconds_total{group="t34/busy"}')
 	[ -n "$got" ] && close "$got" "$want" 1 && break
 	sleep 1
 done
 if [ -n "$got" ] && close "$got" "$want" 1; then
-	ok "prometheus' query API: t32/busy's CPU seconds $got, kcg stats $want (1%)"
+	ok "prometheus' query API: t34/busy's CPU seconds $got, kcg stats $want (1%)"
 else
-	not_ok "prometheus' query API: t32/busy's CPU seconds within 1% of kcg stats" \
+	not_ok "prometheus' query API: t34/busy's CPU seconds within 1% of kcg stats" \
 		"query: '$got', kcg stats: '$want'" "$(tail -n 5 "$d/prometheus.log")"
 fi
-rate=$(query 'sum(kcg_run_delay_wait_seconds_count{group="t32/busy"})')
+rate=$(query 'sum(kcg_run_delay_wait_seconds_count{group="t34/busy"})')
 t_match "the histogram is queryable (count of waits $rate)" "$rate" '^[0-9]+$'
 kill "${pids[-1]}" 2>/dev/null
 wait "${pids[-1]}" 2>/dev/null
@@ -133,7 +133,7 @@ if rmmod kcg; then
 	insmod "$KCG_KO"
 	scrape "$d/m5"
 	t_match "module back: the next scrape has the groups again" "$(cat "$d/m5")" \
-		'^kcg_tasks\{group="t32/busy",'
+		'^kcg_tasks\{group="t34/busy",'
 else
 	skip "module unloaded: the scrape is 503" "rmmod kcg failed"
 fi
@@ -172,7 +172,7 @@ t_err "an unwritable directory: one line, exit 1" 1 '^kcg: export: .*/no/such/di
 # --- Who sees what ---------------------------------------------------------------------
 t_eq "the owner's export: its own groups only" \
 	"$(as 1000 kcg export --textfile - | grep '^kcg_tasks{' | sed 's/.*group="\([^"]*\)".*/\1/' | xargs)" \
-	"t32 t32/busy"
+	"t34 t34/busy"
 t_eq "the owner's count of groups" "$(as 1000 kcg export --textfile - | grep '^kcg_groups ')" "kcg_groups 2"
 t_eq "a stranger's export: no group at all" \
 	"$(as 1001 kcg export --textfile - | grep -c '{group=')" 0
@@ -182,7 +182,7 @@ t_eq "root in a cgroup namespace of its own: every group, as outside" \
 	"$(kcg export --textfile - | grep '^kcg_groups ')"
 t_run "the owner's export into its own directory" eval \
 	"mkdir -p $d/u && chown 1000 $d/u && as 1000 kcg export --textfile $d/u/kcg.prom"
-t_eq "the file holds the owner's groups only" "$(grep -c 'group="t32-root"' "$d/u/kcg.prom")" 0
+t_eq "the file holds the owner's groups only" "$(grep -c 'group="t34-root"' "$d/u/kcg.prom")" 0
 # Port 0: a free port, which the start line names.
 kcg export --listen 127.0.0.1:0 2> "$d/any.err" &
 pids+=($!)
@@ -198,6 +198,6 @@ pids+=($!)
 wait_until 30 curl -sf "http://127.0.0.1:$((port + 1))/metrics"
 scrape "$d/m6" $((port + 1))
 t_eq "the owner's HTTP exporter: its own groups only" \
-	"$(grep '^kcg_tasks{' "$d/m6" | sed 's/.*group="\([^"]*\)".*/\1/' | xargs)" "t32 t32/busy"
+	"$(grep '^kcg_tasks{' "$d/m6" | sed 's/.*group="\([^"]*\)".*/\1/' | xargs)" "t34 t34/busy"
 
 tap_done
