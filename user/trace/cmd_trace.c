@@ -41,6 +41,25 @@ void trace_fail(const char *what, int err)
 	cli_message("trace: %s: %s", what, strerror(err < 0 ? -err : err));
 }
 
+/* Load and attach a skeleton's programs; what failed is said for NAME. */
+int trace_start(struct bpf_object_skeleton *skeleton, const char *name)
+{
+	char what[64];
+	int err;
+
+	err = bpf_object__load_skeleton(skeleton);
+	if (!err) {
+		err = bpf_object__attach_skeleton(skeleton);
+		if (!err)
+			return 0;
+		snprintf(what, sizeof(what), "attaching the %s program", name);
+	} else {
+		snprintf(what, sizeof(what), "loading the %s program", name);
+	}
+	trace_fail(what, err);
+	return err;
+}
+
 int trace_cpus(void)
 {
 	int n = libbpf_num_possible_cpus();

@@ -37,7 +37,6 @@ struct row {
 static void *offcpu_start(const struct trace_target *target, const struct trace_opts *opts)
 {
 	struct offcpu *o = calloc(1, sizeof(*o));
-	int err;
 
 	if (!o) {
 		trace_fail("offcpu", ENOMEM);
@@ -53,16 +52,8 @@ static void *offcpu_start(const struct trace_target *target, const struct trace_
 	o->skel->rodata->target_cgid = target->cgroup_id;
 	o->skel->rodata->target_level = target->level;
 	o->skel->rodata->min_ns = opts->min_ns;
-	err = trace_offcpu__load(o->skel);
-	if (err) {
-		trace_fail("loading the offcpu program", err);
+	if (trace_start(o->skel->skeleton, "offcpu"))
 		goto fail;
-	}
-	err = trace_offcpu__attach(o->skel);
-	if (err) {
-		trace_fail("attaching the offcpu program", err);
-		goto fail;
-	}
 	return o;
 fail:
 	trace_offcpu__destroy(o->skel);

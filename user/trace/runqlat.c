@@ -51,16 +51,8 @@ static void *runqlat_start(const struct trace_target *target, const struct trace
 	r->skel->rodata->target_cgid = target->cgroup_id;
 	r->skel->rodata->target_level = target->level;
 	r->skel->rodata->per_task = opts->per_task;
-	err = trace_runqlat__load(r->skel);
-	if (err) {
-		trace_fail("loading the runqlat program", err);
+	if (trace_start(r->skel->skeleton, "runqlat"))
 		goto fail;
-	}
-	err = trace_runqlat__attach(r->skel);
-	if (err) {
-		trace_fail("attaching the runqlat program", err);
-		goto fail;
-	}
 	return r;
 fail:
 	trace_runqlat__destroy(r->skel);

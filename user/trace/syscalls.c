@@ -35,7 +35,6 @@ struct row {
 static void *syscalls_start(const struct trace_target *target, const struct trace_opts *opts)
 {
 	struct syscalls *s = calloc(1, sizeof(*s));
-	int err;
 
 	(void)opts;
 	if (!s) {
@@ -51,16 +50,8 @@ static void *syscalls_start(const struct trace_target *target, const struct trac
 	}
 	s->skel->rodata->target_cgid = target->cgroup_id;
 	s->skel->rodata->target_level = target->level;
-	err = trace_syscalls__load(s->skel);
-	if (err) {
-		trace_fail("loading the syscalls program", err);
+	if (trace_start(s->skel->skeleton, "syscalls"))
 		goto fail;
-	}
-	err = trace_syscalls__attach(s->skel);
-	if (err) {
-		trace_fail("attaching the syscalls program", err);
-		goto fail;
-	}
 	return s;
 fail:
 	trace_syscalls__destroy(s->skel);

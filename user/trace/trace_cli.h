@@ -43,6 +43,8 @@ extern const struct trace_mode trace_offcpu;
 /* cmd_trace.c */
 /* "kcg: trace: WHAT: strerror(err)" when a load or a map read fails. */
 void trace_fail(const char *what, int err);
+struct bpf_object_skeleton;
+int trace_start(struct bpf_object_skeleton *skeleton, const char *name);
 /* The possible CPUs, as per-CPU maps are sized (at least 1). */
 int trace_cpus(void);
 /*
