@@ -385,6 +385,13 @@ static int kcg_fill_one(struct sk_buff *skb, struct kcg_group *group,
 		text += strlen("default ");
 	if (kcg_parse_u64(text, &value))
 		return 0;
+	/*
+	 * On 6.1 an idle group's cpu.weight reads 0 (its minimal shares,
+	 * rounded down), a value no request may set: leave it out, cpu-idle
+	 * says why.
+	 */
+	if (limit->attr == KCG_A_LIMITS_CPU_WEIGHT && !value)
+		return 0;
 	if (!limit->u32)
 		return nla_put_u64_64bit(skb, limit->attr, value, KCG_A_LIMITS_PAD);
 	return value > U32_MAX ? 0 : nla_put_u32(skb, limit->attr, value);
