@@ -167,8 +167,10 @@ t_eq "offcpu: --min-us 1000 leaves out shorter stretches" \
 	"$(jq '[.entries[] | select(.total_ns < .count * 1000000)] | length' "$tmp/off.json")" 0
 wait_until 30 detached
 # The sleeper still runs when the frame is printed, so its user frames get
-# names (from its mappings then).
-kcg trace t35/off offcpu --min-us 1000 --top 1 > "$tmp/off.txt" &
+# names (from its mappings then). Every entry is printed: a stack whose
+# user half came back empty may be the largest (seen once on 6.1 on a
+# loaded host).
+kcg trace t35/off offcpu --min-us 1000 --top 0 > "$tmp/off.txt" &
 trace=$!
 wait_until 60 attached
 kcg run t35/off -- python3 -c "
@@ -185,7 +187,7 @@ kill -9 $sleeper 2>/dev/null
 t_match "offcpu text: kernel frames" "$(cat "$tmp/off.txt")" '^ +k [a-z_]+\+0x[0-9a-f]+$'
 t_match "offcpu text: the user frame in libc named through libdw" "$(cat "$tmp/off.txt")" \
 	'^ +u [A-Za-z_][^ ]*\+0x[0-9a-f]+ \(/.*libc\.so[^ ]*\+0x[0-9a-f]+\)$'
-sed 's/^/# /' "$tmp/off.txt"
+head -n 16 "$tmp/off.txt" | sed 's/^/# /'
 wait_until 30 detached
 
 # Permissions: the owner sees its group but may not load BPF programs; a
