@@ -199,7 +199,7 @@ $(B)/fuzz/kcg-fuzz: $(FUZZ_SRCS) $(wildcard tests/fuzz/*.h) $(B)/fuzz/spec.c
 
 # The stress clients (tests/stress) reuse the fuzzer's netlink side and its
 # workload, and its spec tables.
-STRESS_SRCS := $(wildcard tests/stress/*.c) $(addprefix tests/fuzz/,nl.c msg.c lookup.c confine.c workload.c)
+STRESS_SRCS := $(wildcard tests/stress/*.c) $(addprefix tests/fuzz/,nl.c check.c msg.c lookup.c confine.c workload.c)
 
 stress-tools: $(B)/stress/kcg-stress
 

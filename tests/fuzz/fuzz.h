@@ -188,7 +188,7 @@ const char *fz_gen_name(struct fz_worker *w, bool destructive);
 uint32_t fz_gen_pid(struct fz_worker *w);
 void fz_mutate_bytes(struct fz_worker *w, size_t start);
 
-/* nl.c: sockets, exchanges and what a reply must look like. */
+/* nl.c: sockets and exchanges. */
 int fz_sock_open(struct fz_worker *w, struct fz_sock *s, bool random_opts);
 void fz_sock_close(struct fz_sock *s);
 int fz_resolve(uint16_t *family, uint32_t *mcgrp);
@@ -197,6 +197,9 @@ int fz_send(struct fz_worker *w, struct fz_sock *s);
 int fz_recv_one(struct fz_worker *w, struct fz_sock *s, int timeout_ms);
 void fz_drain(struct fz_worker *w, struct fz_sock *s);
 void fz_exchange(struct fz_worker *w, struct fz_sock *s);
+
+/* check.c: what a reply must look like, and findings. */
+void fz_check_frame(struct fz_worker *w, struct fz_sock *s, const uint8_t *frame);
 void fz_finding(struct fz_worker *w, enum fz_finding kind, const uint8_t *reply,
 		size_t reply_len, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void fz_hexdump(FILE *f, const char *indent, const uint8_t *p, size_t len, size_t max);

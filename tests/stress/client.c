@@ -4,7 +4,7 @@
  * each op and name drawn from the client's own seed (never from an answer,
  * so a seed gives the same op sequence again; what the kernel answers
  * depends on the other clients' timing). Every answer goes through the
- * fuzzer's checks (tests/fuzz/nl.c), which count findings.
+ * fuzzer's checks (tests/fuzz/check.c), which count findings.
  *
  * What the checker needs is logged, one line per state-changing request:
  *   T0 T1 OP NAME RESULT [id=ID] [pid=PID] [force] [signal=S] [LIMIT=VALUE...]
