@@ -53,7 +53,10 @@ const struct nla_policy kcg_limits_policy[KCG_A_LIMITS_MAX + 1] = {
  * where KCG_LIMIT_MAX is "max"), and the extack messages for a value the
  * kernel refuses and for a file the group's cgroup does not have: its
  * controller is not enabled there (kcg's controllers= parameter, or a
- * parent whose subtree_control lacks it) or the kernel has none.
+ * parent whose subtree_control lacks it) or the kernel has none. min is
+ * the policy's minimum: a file may read below it (on 6.1 an idle group's
+ * cpu.weight reads 0, its minimal shares rounded down), and a reply must
+ * not carry what no request may set.
  */
 struct kcg_limit_file {
 	int attr;
@@ -61,6 +64,7 @@ struct kcg_limit_file {
 	bool u32;
 	const char *rejected;
 	const char *missing;
+	u64 min;
 };
 
 /* The one-value limits, written in this order. */
@@ -87,11 +91,13 @@ static const struct kcg_limit_file kcg_value_limits[] = {
 	/* An idle group refuses a weight (sched_group_set_shares()). */
 	{ KCG_A_LIMITS_CPU_WEIGHT, "cpu.weight", true,
 	  "cpu.weight: the kernel rejected the value (an idle group takes no weight)",
-	  "cpu.weight: no such file: the cpu controller is not enabled for this group" },
+	  "cpu.weight: no such file: the cpu controller is not enabled for this group",
+	  .min = 1 },
 	/* Written as "N"; read back from its first line, "default N". */
 	{ KCG_A_LIMITS_IO_WEIGHT, "io.weight", true,
 	  "io.weight: the kernel rejected the value",
-	  "io.weight: no such file: no io controller here, or no io.cost in the kernel" },
+	  "io.weight: no such file: no io controller here, or no io.cost in the kernel",
+	  .min = 1 },
 };
 
 /* cpu.idle goes around cpu.weight: see kcg_limits_apply(). */
@@ -370,7 +376,8 @@ static int kcg_fill_io_max(struct sk_buff *skb, struct kcg_group *group)
 /*
  * One limit's file into its attribute: the value is the first line, after
  * a "default " (io.weight's first line; per-device lines follow it). A
- * missing or unreadable file leaves the attribute out. -EMSGSIZE.
+ * missing or unreadable file, or a value below the limit's minimum, leaves
+ * the attribute out. -EMSGSIZE.
  */
 static int kcg_fill_one(struct sk_buff *skb, struct kcg_group *group,
 			const struct kcg_limit_file *limit, char *buf, size_t size)
@@ -383,14 +390,7 @@ static int kcg_fill_one(struct sk_buff *skb, struct kcg_group *group,
 	text = strim(strsep(&text, "\n"));
 	if (str_has_prefix(text, "default "))
 		text += strlen("default ");
-	if (kcg_parse_u64(text, &value))
-		return 0;
-	/*
-	 * On 6.1 an idle group's cpu.weight reads 0 (its minimal shares,
-	 * rounded down), a value no request may set: leave it out, cpu-idle
-	 * says why.
-	 */
-	if (limit->attr == KCG_A_LIMITS_CPU_WEIGHT && !value)
+	if (kcg_parse_u64(text, &value) || value < limit->min)
 		return 0;
 	if (!limit->u32)
 		return nla_put_u64_64bit(skb, limit->attr, value, KCG_A_LIMITS_PAD);
